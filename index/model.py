@@ -1,0 +1,122 @@
+"""The document model every part of earmark reads.
+
+Frozen dataclasses, times in integer seconds, lists in reading order. A `Document` is what one
+file says; `index.library` groups the documents of an episode folder into an `Episode` and gives
+every turn and note its stable id.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+NoteKind = Literal["summary", "comment", "own"]
+LinkReason = Literal["timestamp", "quote", "similar", "episode"]
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A stretch of time in seconds; a single moment has ``start == end``."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Chapter:
+    index: int
+    title: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """One speaker's uninterrupted stretch of the transcript, as published."""
+
+    index: int
+    speaker: str
+    start: int
+    end: int
+    paragraphs: tuple[str, ...]
+    chapter: int
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(self.paragraphs)
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """Why a note is about a passage: the turn and chapter it points to, how strongly, and why."""
+
+    turn: int | None
+    chapter: int | None
+    score: float
+    reason: LinkReason
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A summary point, a reader comment, or (later) the reader's own note.
+
+    ``times`` holds every timestamp or range the note itself mentions; ``section_times`` those
+    of the heading it sits under, which are weaker evidence of what it is about.
+    """
+
+    id: str
+    kind: NoteKind
+    source: str
+    text: str
+    author: str | None = None
+    date: str | None = None
+    section: str | None = None
+    title: str | None = None
+    times: tuple[Span, ...] = ()
+    section_times: tuple[Span, ...] = ()
+    likes: int = 0
+    edited: bool = False
+    reply_to: str | None = None
+    related: tuple[Link, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """What one file of a library says, before it is merged into an episode.
+
+    Chapters and turns come from transcripts; notes from summaries, notes and comment threads.
+    A note's ``id`` and ``reply_to`` are local to the document here (``"0"``, ``"1"``, …);
+    the library qualifies them with the episode and document stem.
+    """
+
+    path: Path
+    format: str
+    source: str
+    title: str | None = None
+    show: str | None = None
+    published: str | None = None
+    guests: tuple[str, ...] = ()
+    duration: int | None = None
+    url: str | None = None
+    chapters: tuple[Chapter, ...] = ()
+    turns: tuple[Turn, ...] = ()
+    notes: tuple[Note, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Episode:
+    id: str
+    title: str
+    show: str | None
+    published: str | None
+    guests: tuple[str, ...]
+    duration: int | None
+    url: str | None
+    sources: tuple[Path, ...]
+    chapters: tuple[Chapter, ...]
+    turns: tuple[Turn, ...]
+    notes: tuple[Note, ...] = field(default=())
+
+    def turn_id(self, turn: Turn) -> str:
+        return f"{self.id}/t/{turn.index}"

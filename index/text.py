@@ -1,0 +1,53 @@
+"""Making untrusted document text safe to store and show.
+
+Documents come from the web. Terminals act on escape sequences (``ESC [2J`` clears the screen,
+``ESC ]0;…BEL`` sets the window title) and Textual passes ESC and C1 controls through, so they are
+removed here, once, when a file is read. Brackets, quotes and every printable character stay as
+written: markup safety is the display's job, not a reason to alter the text.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Escape sequences, longest forms first: string commands (OSC, DCS, SOS, PM, APC) run to their
+# terminator (BEL or ST) or, when unterminated, to the end of the line; CSI carries parameters;
+# anything else is ESC plus one character. The same commands exist as single C1 bytes.
+_ESCAPE_SEQUENCE = re.compile(
+    r"""
+      (?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f]) [^\x07\x1b\x9c\n]* (?:\x07|\x1b\\|\x9c)?
+    | (?:\x1b\[|\x9b) [0-?]* [ -/]* [@-~]?
+    | \x1b [ -/]* [0-~]?
+    """,
+    re.VERBOSE,
+)
+# Every other control character but tab and newline, including C1 and DEL, plus the Unicode
+# bidirectional overrides that can make text read differently from what it is.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_HORIZONTAL_SPACE = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def strip_controls(text: str) -> str:
+    """Remove escape sequences and control characters, keeping the layout (newlines, tabs).
+
+    Carriage returns become newlines, so files with CRLF or CR line ends read like LF ones.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\u2028", "\n").replace("\u2029", "\n")
+    return _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", text))
+
+
+def clean(text: str) -> str:
+    """The form in which a string enters the model.
+
+    Escape sequences and control characters removed, runs of spaces folded to one, each line
+    trimmed, at most one blank line in a row, no blank lines at either end.
+    """
+    lines = (_HORIZONTAL_SPACE.sub(" ", line).strip() for line in strip_controls(text).split("\n"))
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip("\n")
+
+
+def clean_line(text: str) -> str:
+    """`clean`, then folded onto one line: for names, titles, dates."""
+    return " ".join(clean(text).split())

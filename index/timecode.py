@@ -1,0 +1,93 @@
+"""Timestamps as people write them: ``9:39``, ``00:09:39``, ``1:02:03``, ``39:13-39:18``,
+``(39:13-39:18, 41:42-42:01)``; parsed to whole seconds and formatted back.
+"""
+
+from __future__ import annotations
+
+import re
+
+from index.model import Span
+
+_CLOCK = r"\d{1,2}:[0-5]\d(?::[0-5]\d)?"
+_DASH = r"\s*[-–—]\s*"
+_TIME = re.compile(rf"^{_CLOCK}$")
+_SPAN = re.compile(rf"^(?P<start>{_CLOCK})(?:{_DASH}(?P<end>{_CLOCK}))?$")
+# In running text a time must stand alone: not inside a longer number, a date or a URL port.
+_SPAN_IN_TEXT = re.compile(
+    rf"(?<![\w:.,/])(?P<start>{_CLOCK})(?:{_DASH}(?P<end>{_CLOCK}))?(?![\w:])"
+)
+
+
+class TimecodeError(ValueError):
+    """Raised for a string that is not a timestamp, a range or a list of them."""
+
+
+def parse_time(text: str) -> int:
+    """``"9:39"``, ``"25:13"`` (M:SS, MM:SS), ``"1:02:03"``, ``"00:09:39"`` (H:MM:SS) → seconds."""
+    text = text.strip()
+    if not _TIME.match(text):
+        raise TimecodeError(f"not a timestamp: {text!r}")
+    seconds = 0
+    for part in text.split(":"):
+        seconds = seconds * 60 + int(part)
+    return seconds
+
+
+def parse_span(text: str) -> Span:
+    """``"39:13-39:18"`` (hyphen, en or em dash) or a single time → a Span in seconds."""
+    match = _SPAN.match(text.strip())
+    if not match:
+        raise TimecodeError(f"not a timestamp or range: {text!r}")
+    return _span(match)
+
+
+def parse_spans(text: str) -> tuple[Span, ...]:
+    """``"(39:13-39:18, 41:42-42:01)"`` → both spans; the parentheses are optional."""
+    inner = text.strip()
+    if inner.startswith("(") and inner.endswith(")"):
+        inner = inner[1:-1]
+    parts = [part for part in re.split(r"[,;]", inner) if part.strip()]
+    if not parts:
+        raise TimecodeError(f"no timestamps in {text!r}")
+    return tuple(parse_span(part) for part in parts)
+
+
+def find_spans(text: str) -> tuple[Span, ...]:
+    """Every timestamp or range mentioned anywhere in free text, in order of appearance."""
+    return tuple(_span(match) for match in _SPAN_IN_TEXT.finditer(text))
+
+
+def strip_trailing_spans(text: str) -> tuple[str, tuple[Span, ...]]:
+    """Split ``"The Crux of Generalization (25:00)"`` into the title and the spans it ends with."""
+    match = re.search(r"\s*\(([^()]*)\)\s*$", text)
+    if match:
+        try:
+            return text[: match.start()].rstrip(), parse_spans(match.group(1))
+        except TimecodeError:
+            pass
+    return text, ()
+
+
+def format_time(seconds: int, *, hours: bool = False) -> str:
+    """Seconds → ``"9:39"`` or ``"1:02:03"``; ``hours=True`` always gives ``"00:09:39"``."""
+    if seconds < 0:
+        raise TimecodeError(f"negative time: {seconds}")
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    if hours:
+        return f"{h:02d}:{m:02d}:{s:02d}"
+    if h:
+        return f"{h}:{m:02d}:{s:02d}"
+    return f"{m}:{s:02d}"
+
+
+def format_span(span: Span) -> str:
+    if span.start == span.end:
+        return format_time(span.start)
+    return f"{format_time(span.start)}-{format_time(span.end)}"
+
+
+def _span(match: re.Match[str]) -> Span:
+    start = parse_time(match.group("start"))
+    end = parse_time(match.group("end")) if match.group("end") else start
+    return Span(min(start, end), max(start, end))

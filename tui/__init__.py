@@ -1,0 +1,1 @@
+"""earmark's user interface: the command line and (later) the Textual reader."""

@@ -19,10 +19,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from index.episode_cache import EpisodeCache, fingerprint
 from index.errors import EarmarkError, FormatError
 from index.formats import parse_file
-from index.model import Document, Episode, Note
-from index.parse_cache import ParseCache
+from index.model import Chapter, Document, Episode, Note
 from index.paths import cache_dir
 
 EPISODE_FILE = "episode.toml"
@@ -36,31 +36,133 @@ class _Folder:
     files: tuple[Path, ...]
     settings: Path | None = None
 
+    @property
+    def key(self) -> str:
+        """Where this episode's cache entry lives: the same files always map to the same entry."""
+        return "\0".join(str(path.resolve()) for path in self.files)
+
+    def fingerprint(self) -> str:
+        settings = (self.settings,) if self.settings and self.settings.is_file() else ()
+        return fingerprint(self.id, self.files + settings)
+
 
 @dataclass(frozen=True, slots=True)
-class Library:
-    root: Path
-    episodes: tuple[Episode, ...]
+class EpisodeInfo:
+    """What lists and the chapter tree need about an episode, without its turns and notes.
+
+    ``problems`` are the warnings its files gave when they were parsed, one line each.
+    """
+
+    id: str
+    title: str
+    show: str | None
+    published: str | None
+    duration: int | None
+    chapters: tuple[Chapter, ...]
+    turn_count: int
+    note_count: int
+    sources: tuple[Path, ...]
+    fingerprint: str
     problems: tuple[str, ...] = ()
 
+
+class Library:
+    """The episodes under a path. Opening reads only the cached `EpisodeInfo` of unchanged
+    episodes (parsing the rest); `episode(id)` loads one whole episode when it is wanted."""
+
+    def __init__(
+        self,
+        root: Path,
+        infos: tuple[EpisodeInfo, ...],
+        problems: tuple[str, ...],
+        store: EpisodeCache,
+    ) -> None:
+        self.root = root
+        self.infos = infos
+        self.problems = problems
+        self._store = store
+        self._loaded: dict[str, Episode] = {}
+        self._folders: dict[str, _Folder] = {}
+
     @classmethod
-    def open(cls, path: Path | str, *, cache: ParseCache | None = None) -> Library:
+    def open(cls, path: Path | str, *, cache: EpisodeCache | None = None) -> Library:
         root = Path(path).expanduser()
         if not root.exists():
             raise EarmarkError(f"{root}: no such file or folder")
-        cache = cache or ParseCache(cache_dir())
+        store = cache or EpisodeCache(cache_dir())
         problems: list[str] = []
-        episodes = []
-        for folder in _episode_folders(root, problems):
-            if episode := _load_episode(folder, cache, problems):
-                episodes.append(episode)
-        return cls(root, tuple(episodes), tuple(problems))
+        folders = _episode_folders(root, problems)
+        manifest = store.manifest(root)
+        fresh_manifest: dict[str, EpisodeInfo] = {}
+        library = cls(root, (), (), store)
+        for folder in folders:
+            try:
+                episode_fingerprint = folder.fingerprint()
+            except OSError as error:
+                problems.append(
+                    f"{error.filename or folder.files[0]}: cannot read: {error.strerror}"
+                )
+                continue
+            info = manifest.get(folder.key)
+            if not isinstance(info, EpisodeInfo) or info.fingerprint != episode_fingerprint:
+                info, parse_problems = library._parse(folder, episode_fingerprint)
+                if info is None:  # nothing readable: reported now, tried again next time
+                    problems.extend(parse_problems)
+                    continue
+            library._folders[info.id] = folder
+            fresh_manifest[folder.key] = info
+            problems.extend(info.problems)
+        if fresh_manifest != manifest:
+            store.save_manifest(root, fresh_manifest)
+        library.infos = tuple(fresh_manifest.values())
+        library.problems = tuple(problems)
+        return library
+
+    @property
+    def episodes(self) -> tuple[Episode, ...]:
+        """Every episode, loaded in full: for exports and tests, not for start-up."""
+        return tuple(self.episode(info.id) for info in self.infos)
 
     def episode(self, episode_id: str) -> Episode:
-        for episode in self.episodes:
-            if episode.id == episode_id:
-                return episode
-        raise KeyError(episode_id)
+        """One whole episode, from the cache when its sources have not changed since."""
+        if episode_id in self._loaded:
+            return self._loaded[episode_id]
+        folder = self._folders[episode_id]
+        info = next(
+            info for info in self.infos if info.id == episode_id
+        )  # KeyError above if unknown
+        episode = self._store.episode(folder.key, info.fingerprint)
+        if episode is None:
+            episode = _load_episode(folder, [])
+            if episode is None:
+                raise EarmarkError(f"{folder.files[0]}: episode {episode_id} can no longer be read")
+            self._store.save_episode(folder.key, info.fingerprint, episode)
+        self._loaded[episode_id] = episode
+        return episode
+
+    def _parse(
+        self, folder: _Folder, episode_fingerprint: str
+    ) -> tuple[EpisodeInfo | None, list[str]]:
+        problems: list[str] = []
+        episode = _load_episode(folder, problems)
+        if episode is None:
+            return None, problems
+        self._store.save_episode(folder.key, episode_fingerprint, episode)
+        self._loaded[episode.id] = episode
+        info = EpisodeInfo(
+            id=episode.id,
+            title=episode.title,
+            show=episode.show,
+            published=episode.published,
+            duration=episode.duration,
+            chapters=episode.chapters,
+            turn_count=len(episode.turns),
+            note_count=len(episode.notes),
+            sources=episode.sources,
+            fingerprint=episode_fingerprint,
+            problems=tuple(problems),
+        )
+        return info, problems
 
 
 def slug(name: str) -> str:
@@ -108,30 +210,25 @@ def _unique_ids(folders: list[_Folder]) -> list[_Folder]:
     return unique
 
 
-def _load_episode(folder: _Folder, cache: ParseCache, problems: list[str]) -> Episode | None:
+def _load_episode(folder: _Folder, problems: list[str]) -> Episode | None:
+    """Parse the folder's files and merge them; ``None`` when not one of them could be read."""
     settings = _episode_settings(folder.settings, problems) if folder.settings else {}
-    formats = settings.get("formats", {})
+    formats = settings.get("formats")
     documents = []
     for path in folder.files:
         format_name = formats.get(path.name) if isinstance(formats, dict) else None
         try:
-            documents.append(_parse(path, format_name, cache, problems))
+            document, warning = parse_file(path, format_name)
         except FormatError as error:
             problems.append(str(error))
+            continue
+        if warning:
+            problems.append(f"{path}: {warning}")
+        documents.append(document)
     if not documents:
         return None
-    title = settings.get("title") if isinstance(settings.get("title"), str) else None
-    return assemble(folder.id, documents, title, problems)
-
-
-def _parse(path: Path, format_name: str | None, cache: ParseCache, problems: list[str]) -> Document:
-    cached = cache.get(path, format_name)
-    document, warning = cached or parse_file(path, format_name)
-    if cached is None:
-        cache.put(path, format_name, document, warning)
-    if warning:
-        problems.append(f"{path}: {warning}")
-    return document
+    title = settings.get("title")
+    return assemble(folder.id, documents, title if isinstance(title, str) else None, problems)
 
 
 def _episode_settings(file: Path, problems: list[str]) -> dict:

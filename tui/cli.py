@@ -72,18 +72,14 @@ def _load(options: argparse.Namespace) -> Library:
 def _open(options: argparse.Namespace) -> int:
     """Until the reader exists, opening a library prints what is in it."""
     library = _load(options)
-    for episode in library.episodes:
-        duration = format_time(episode.duration) if episode.duration else "?"
-        kinds = [note.kind for note in episode.notes]
-        about = ", ".join(
-            [episode.show or "unknown show", episode.published or "no date", duration]
-        )
-        print(f"{episode.title}  ({about})")
+    for info in library.infos:
+        duration = format_time(info.duration) if info.duration else "?"
+        about = ", ".join([info.show or "unknown show", info.published or "no date", duration])
+        print(f"{info.title}  ({about})")
         print(
-            f"  {len(episode.chapters)} chapters · {len(episode.turns)} turns · "
-            f"{kinds.count('summary')} summary points · {kinds.count('comment')} comments"
+            f"  {len(info.chapters)} chapters · {info.turn_count} turns · {info.note_count} notes"
         )
-    if not library.episodes:
+    if not library.infos:
         print(f"no episodes in {library.root}")
     return EXIT_OK
 

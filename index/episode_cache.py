@@ -1,0 +1,103 @@
+"""Parsed episodes kept on disk, so that opening a library does not re-parse what did not change.
+
+Two kinds of entry, both pickles written atomically (temp file + rename):
+
+- one *manifest* per library: the `EpisodeInfo` of every episode (title, chapters, counts, the
+  fingerprint of its sources), read in one go when the library opens;
+- one entry per episode: the whole `Episode`, read only when the episode itself is wanted.
+
+An entry is used only when its fingerprint matches: the sources' names, sizes and modification
+times, the episode's id and the code that parses. An unreadable or foreign entry means "parse
+again", never an error: the cache only saves time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from index.model import Episode
+
+_CODE = ("model.py", "text.py", "timecode.py", "library.py", "formats")
+
+
+@cache
+def code_fingerprint() -> str:
+    """A hash of the modules that decide what parsing returns."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for name in _CODE:
+        target = package / name
+        for file in sorted(target.rglob("*.py")) if target.is_dir() else [target]:
+            digest.update(file.name.encode())
+            digest.update(file.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def fingerprint(episode_id: str, files: tuple[Path, ...]) -> str:
+    """Changes whenever a source file (or ``episode.toml``) is added, removed, resized or touched.
+
+    Raises OSError when a file cannot be examined.
+    """
+    digest = hashlib.sha256(f"{code_fingerprint()}\0{episode_id}".encode())
+    for file in files:
+        stat = file.stat()
+        digest.update(f"\0{file.resolve()}\0{stat.st_size}\0{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()[:32]
+
+
+class EpisodeCache:
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    def manifest(self, root: Path) -> dict[str, Any]:
+        loaded = self._read(self._manifest_path(root))
+        return loaded if isinstance(loaded, dict) else {}
+
+    def save_manifest(self, root: Path, manifest: dict[str, Any]) -> None:
+        self._write(self._manifest_path(root), manifest)
+
+    def episode(self, key: str, expected_fingerprint: str) -> Episode | None:
+        loaded = self._read(self._episode_path(key))
+        if isinstance(loaded, tuple) and len(loaded) == 2 and loaded[0] == expected_fingerprint:
+            return loaded[1] if isinstance(loaded[1], Episode) else None
+        return None
+
+    def save_episode(self, key: str, episode_fingerprint: str, episode: Episode) -> None:
+        self._write(self._episode_path(key), (episode_fingerprint, episode))
+
+    def _manifest_path(self, root: Path) -> Path:
+        return self.directory / "libraries" / f"{_digest(str(root.resolve()))}.pickle"
+
+    def _episode_path(self, key: str) -> Path:
+        return self.directory / "episodes" / f"{_digest(key)}.pickle"
+
+    @staticmethod
+    def _read(path: Path) -> Any:
+        try:
+            with open(path, "rb") as file:
+                return pickle.load(file)
+        except Exception:  # missing, truncated, foreign or from an older earmark: parse again
+            return None
+
+    @staticmethod
+    def _write(path: Path, value: Any) -> None:
+        temp: Path | None = None
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as file:
+                temp = Path(file.name)
+                pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temp, path)
+        except OSError:  # a read-only or full cache only costs speed
+            if temp is not None:
+                temp.unlink(missing_ok=True)
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:32]

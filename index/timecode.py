@@ -8,14 +8,13 @@ import re
 
 from index.model import Span
 
-_CLOCK = r"\d{1,2}:[0-5]\d(?::[0-5]\d)?"
+# A regular expression for one clock time, for parsers that look for times in their own patterns.
+CLOCK = r"\d{1,2}:[0-5]\d(?::[0-5]\d)?"
 _DASH = r"\s*[-–—]\s*"
-_TIME = re.compile(rf"^{_CLOCK}$")
-_SPAN = re.compile(rf"^(?P<start>{_CLOCK})(?:{_DASH}(?P<end>{_CLOCK}))?$")
+_TIME = re.compile(rf"^{CLOCK}$")
+_SPAN = re.compile(rf"^(?P<start>{CLOCK})(?:{_DASH}(?P<end>{CLOCK}))?$")
 # In running text a time must stand alone: not inside a longer number, a date or a URL port.
-_SPAN_IN_TEXT = re.compile(
-    rf"(?<![\w:.,/])(?P<start>{_CLOCK})(?:{_DASH}(?P<end>{_CLOCK}))?(?![\w:])"
-)
+_SPAN_IN_TEXT = re.compile(rf"(?<![\w:.,/])(?P<start>{CLOCK})(?:{_DASH}(?P<end>{CLOCK}))?(?![\w:])")
 
 
 class TimecodeError(ValueError):

@@ -25,24 +25,21 @@ from index.formats.common import Row, chapters_with_ends, iso_date, rows, turns_
 from index.formats.source import SourceText, read_source
 from index.model import Document, Note
 from index.text import clean, clean_line
-from index.timecode import parse_time
+from index.timecode import CLOCK, parse_time
 
 NAME = "transcript-page"
 LABEL = "Transcript page"
 COMMENTS_SOURCE = "Reader comments"
 
-_CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?"
 # "Dwarkesh Patel 00:01:38": up to five capitalised words (name particles allowed), then the time.
 _NAME_WORD = (
     r"(?:[A-Z\u00c0-\u024f][\w.'’-]*|van|von|der|den|de|da|del|della|di|du|la|le|bin|ibn|al)"
 )
-_TURN_HEADER = re.compile(
-    rf"^(?P<speaker>{_NAME_WORD}(?: {_NAME_WORD}){{0,4}}) (?P<time>{_CLOCK})$"
-)
-_CHAPTER_LINE = re.compile(rf"^\(?(?P<time>{_CLOCK})\)?\s*[-–—]\s*(?P<title>\S.*)$")
+_TURN_HEADER = re.compile(rf"^(?P<speaker>{_NAME_WORD}(?: {_NAME_WORD}){{0,4}}) (?P<time>{CLOCK})$")
+_CHAPTER_LINE = re.compile(rf"^\(?(?P<time>{CLOCK})\)?\s*[-–—]\s*(?P<title>\S.*)$")
 _SECTION_TITLED = re.compile(r"^Section titled [“\"](?P<title>.*)[”\"]$")
 _WINDOW_TITLE = re.compile(r"^(?P<site>[\w-]+(?:\.[\w-]+)+) - (?P<title>.+)$")
-_CLOCK_ONLY = re.compile(rf"^{_CLOCK}$")
+_CLOCK_ONLY = re.compile(rf"^{CLOCK}$")
 _COMMENT_AVATAR = re.compile(r"^\]\((?P<url>https?://\S*utm_source=comment\S*)\)$")
 _LIKE = re.compile(r"^Like(?: \((?P<count>\d+)\))?$")
 _REPLY = re.compile(r"^Reply(?: \((?P<count>\d+)\))?$")

@@ -1,0 +1,45 @@
+"""Shared fixtures: every test gets its own EARMARK_HOME, so none touches the user's cache."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import settings
+
+from index.episode_cache import EpisodeCache
+from index.library import Library
+from index.model import Episode
+from tests.seeds import DEFAULT_EPISODE_DIR
+
+# `make test` keeps property tests quick; HYPOTHESIS_PROFILE=fuzz searches much harder.
+settings.register_profile("default", max_examples=60)
+settings.register_profile("fuzz", max_examples=2_000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+@pytest.fixture(autouse=True)
+def earmark_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "earmark-home"
+    monkeypatch.setenv("EARMARK_HOME", str(home))
+    return home
+
+
+@pytest.fixture(scope="session")
+def default_episode(tmp_path_factory: pytest.TempPathFactory) -> Episode:
+    """The bundled episode, parsed once for the whole session."""
+    cache = EpisodeCache(tmp_path_factory.mktemp("cache"))
+    library = Library.open(DEFAULT_EPISODE_DIR.parent, cache=cache)
+    assert library.problems == ()
+    (episode,) = library.episodes
+    return episode
+
+
+@pytest.fixture
+def episode_copy(tmp_path: Path) -> Path:
+    """A writable copy of the bundled episode folder."""
+    target = tmp_path / "library" / DEFAULT_EPISODE_DIR.name
+    shutil.copytree(DEFAULT_EPISODE_DIR, target)
+    return target

@@ -1,0 +1,149 @@
+"""The earmark command: export, the library summary, exit codes and one-line errors."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.seeds import DEFAULT_EPISODE_DIR
+from tui.cli import main
+
+EARMARK = Path(sys.executable).parent / "earmark"
+
+
+def _export(capsys: pytest.CaptureFixture[str], *args: str) -> dict:
+    assert main(["export", *args, "--format", "json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_export_reports_the_default_library(capsys: pytest.CaptureFixture[str]) -> None:
+    exported = _export(capsys)
+    (episode,) = exported["episodes"]
+    assert [c["start"] for c in episode["chapters"]] == [
+        0, 579, 1129, 1513, 2145, 2807, 3307, 4693, 5363, 5562,
+    ]  # fmt: skip
+    assert len(episode["turns"]) == 133
+    assert sum(n["kind"] == "comment" for n in episode["notes"]) == 39
+    ideas = next(n for n in episode["notes"] if n["title"] == "Ideas Over Pure Compute")
+    for span in ([2353, 2358], [2502, 2521], [2257, 2267]):
+        assert span in ideas["times"]
+
+
+def test_export_shape(capsys: pytest.CaptureFixture[str]) -> None:
+    (episode,) = _export(capsys, str(DEFAULT_EPISODE_DIR))["episodes"]
+    assert {"id", "title", "show", "published", "duration", "chapters", "turns", "notes"} <= set(
+        episode
+    )
+    assert set(episode["chapters"][0]) == {"index", "title", "start", "end"}
+    assert set(episode["turns"][0]) == {"index", "speaker", "start", "end", "chapter", "text"}
+    note_keys = {
+        "id",
+        "kind",
+        "source",
+        "author",
+        "date",
+        "section",
+        "title",
+        "text",
+        "times",
+        "likes",
+    }
+    assert note_keys | {"related"} <= set(episode["notes"][0])
+    turn = episode["turns"][3]
+    assert (turn["index"], turn["speaker"], turn["start"], turn["chapter"]) == (
+        3,
+        "Dwarkesh Patel",
+        14,
+        0,
+    )
+
+
+def test_export_of_hostile_text_has_no_escape_and_keeps_brackets(
+    capsys: pytest.CaptureFixture[str], episode_copy: Path
+) -> None:
+    page = episode_copy / "transcript-page.txt"
+    hostile = "[bold red]not markup[/bold red] \x1b[2J\x1b]0;pwned\x07 \x9b31m"
+    page.write_text(
+        page.read_text(encoding="utf-8").replace("Yes, me too.", f"Yes, me too. {hostile}"), "utf-8"
+    )
+    raw = json.dumps(_export(capsys, str(episode_copy)), ensure_ascii=False)
+    assert "\x1b" not in raw and "\x9b" not in raw and "\x07" not in raw
+    assert "Yes, me too. [bold red]not markup[/bold red]" in raw
+
+
+def test_missing_path_is_one_line_and_exit_1(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    assert main(["export", str(tmp_path / "nope")]) == 1
+    error = capsys.readouterr().err
+    assert error == f"earmark: {tmp_path / 'nope'}: no such file or folder\n"
+
+
+def test_bad_file_warns_and_exits_0(capsys: pytest.CaptureFixture[str], episode_copy: Path) -> None:
+    junk = episode_copy / "junk.dat"
+    junk.write_bytes(b"\x00\x01\x02")
+    (episode,) = _export(capsys, str(episode_copy.parent))["episodes"]
+    assert len(episode["turns"]) == 133
+
+
+def test_warning_goes_to_stderr_in_one_line(
+    capsys: pytest.CaptureFixture[str], episode_copy: Path
+) -> None:
+    junk = episode_copy / "junk.dat"
+    junk.write_bytes(b"\x00\x01\x02")
+    assert main([str(episode_copy)]) == 0
+    captured = capsys.readouterr()
+    expected = f"earmark: warning: {junk}: binary file (contains NUL bytes); not a document"
+    assert captured.err.splitlines() == [expected]
+    assert "133 turns" in captured.out
+
+
+def test_usage_error_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["export", "--format", "xml"])
+    assert exit_.value.code == 2
+
+
+@pytest.mark.skipif(not EARMARK.exists(), reason="the earmark console script is not installed here")
+def test_console_script_from_another_directory(tmp_path: Path) -> None:
+    env = {**os.environ, "EARMARK_HOME": str(tmp_path / "home")}
+    result = subprocess.run(
+        [str(EARMARK), "export", "--format", "json"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert b"\x1b" not in result.stdout
+    assert len(json.loads(result.stdout)["episodes"][0]["turns"]) == 133
+    missing = subprocess.run(
+        [str(EARMARK), "nowhere"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (missing.returncode, missing.stderr.count("\n"), missing.stdout) == (1, 1, "")
+    assert "Traceback" not in missing.stderr
+
+
+def test_export_to_a_closed_pipe_is_quiet(tmp_path: Path) -> None:
+    if not EARMARK.exists() or not shutil.which("head"):
+        pytest.skip("needs the console script and head")
+    env = {**os.environ, "EARMARK_HOME": str(tmp_path / "home")}
+    result = subprocess.run(
+        f"'{EARMARK}' export | head -c 10",
+        shell=True,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.stdout == '{\n  "episo'
+    assert "Traceback" not in result.stderr

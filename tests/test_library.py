@@ -1,0 +1,158 @@
+"""Library.open: the shapes of a library, caching by fingerprint, bad files that don't stop it."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+import index.library
+from index.episode_cache import EpisodeCache
+from index.errors import EarmarkError
+from index.formats import parse_file
+from index.library import Library
+from tests.seeds import DEFAULT_EPISODE_DIR
+
+
+@pytest.fixture
+def parse_counter(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """Records every file the library parses (instead of reading from its cache)."""
+    parsed: list[Path] = []
+
+    def counting_parse_file(path: Path, format_name: str | None = None):
+        parsed.append(path)
+        return parse_file(path, format_name)
+
+    monkeypatch.setattr(index.library, "parse_file", counting_parse_file)
+    return parsed
+
+
+def test_open_a_folder_of_episode_folders() -> None:
+    library = Library.open(DEFAULT_EPISODE_DIR.parent)
+    assert [info.id for info in library.infos] == ["ilya-sutskever-2025-11"]
+    info = library.infos[0]
+    assert (info.turn_count, info.note_count, len(info.chapters)) == (133, 76, 10)
+    assert sorted(p.name for p in info.sources) == sorted(
+        p.name for p in DEFAULT_EPISODE_DIR.iterdir()
+    )
+    assert library.problems == ()
+
+
+def test_open_one_episode_folder() -> None:
+    library = Library.open(DEFAULT_EPISODE_DIR)
+    assert [info.id for info in library.infos] == ["ilya-sutskever-2025-11"]
+    assert len(library.episode("ilya-sutskever-2025-11").turns) == 133
+
+
+def test_open_one_file() -> None:
+    library = Library.open(DEFAULT_EPISODE_DIR / "obsidian-note.md")
+    (episode,) = library.episodes
+    assert episode.id == "obsidian-note"
+    assert episode.turns == () and len(episode.notes) == 13
+    assert episode.notes[0].id == "obsidian-note/n/obsidian-note/0"
+
+
+def test_ids_are_stable_and_qualified(default_episode) -> None:
+    ids = [note.id for note in default_episode.notes]
+    assert len(set(ids)) == len(ids)
+    assert "ilya-sutskever-2025-11/n/transcript-page/0" in ids
+    assert default_episode.turn_id(default_episode.turns[5]) == "ilya-sutskever-2025-11/t/5"
+
+
+def test_loose_files_beside_episode_folders_are_episodes_of_their_own(tmp_path: Path) -> None:
+    shutil.copytree(DEFAULT_EPISODE_DIR, tmp_path / "Episode One")
+    shutil.copy(DEFAULT_EPISODE_DIR / "takeaways-thread.txt", tmp_path / "thread.txt")
+    library = Library.open(tmp_path)
+    assert [info.id for info in library.infos] == ["episode-one", "thread"]
+
+
+def test_missing_path_is_a_user_error(tmp_path: Path) -> None:
+    with pytest.raises(EarmarkError, match="no such file or folder"):
+        Library.open(tmp_path / "nowhere")
+
+
+def test_bad_files_are_reported_and_the_rest_loads(episode_copy: Path) -> None:
+    (episode_copy / "empty.txt").write_bytes(b"")
+    (episode_copy / "binary.bin").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+    (episode_copy / "shopping.txt").write_text("eggs\nmilk\n", encoding="utf-8")
+    library = Library.open(episode_copy.parent)
+    problems = "\n".join(library.problems)
+    assert len(library.problems) == 3
+    assert f"{episode_copy / 'empty.txt'}: empty file" in problems
+    assert f"{episode_copy / 'binary.bin'}: binary file" in problems
+    assert f"{episode_copy / 'shopping.txt'}: not a format earmark reads" in problems
+    assert all("\n" not in problem for problem in library.problems)
+    (episode,) = library.episodes
+    assert len(episode.turns) == 133 and len(episode.notes) == 76
+
+
+def test_undecodable_bytes_are_read_and_reported(episode_copy: Path) -> None:
+    note = episode_copy / "obsidian-note.md"
+    note.write_bytes(note.read_bytes().replace(b"Ilya argues", b"Ilya \xe9argues"))
+    library = Library.open(episode_copy)
+    assert any(str(note) in p and "not UTF-8" in p for p in library.problems)
+    (episode,) = library.episodes
+    assert any("Ilya éargues" in n.text for n in episode.notes)
+
+
+def test_utf16_with_bom_is_read(episode_copy: Path) -> None:
+    thread = episode_copy / "takeaways-thread.txt"
+    thread.write_bytes(thread.read_text(encoding="utf-8").encode("utf-16"))
+    library = Library.open(episode_copy)
+    assert library.problems == ()
+    assert sum(n.source == "Takeaways thread" for n in library.episodes[0].notes) == 8
+
+
+def test_unchanged_library_is_not_parsed_again(
+    episode_copy: Path, parse_counter: list[Path]
+) -> None:
+    Library.open(episode_copy.parent)
+    assert len(parse_counter) == 4
+    parse_counter.clear()
+    library = Library.open(episode_copy.parent)
+    assert parse_counter == []
+    assert len(library.episode("ilya-sutskever-2025-11").turns) == 133
+    assert parse_counter == []  # the whole episode came from the cache too
+
+
+def test_changed_source_is_parsed_again(episode_copy: Path, parse_counter: list[Path]) -> None:
+    Library.open(episode_copy.parent)
+    thread = episode_copy / "takeaways-thread.txt"
+    thread.write_text(thread.read_text(encoding="utf-8").replace("6M views", "7M views"), "utf-8")
+    os.utime(thread, ns=(1, 1))  # a different mtime whatever the clock's resolution
+    parse_counter.clear()
+    library = Library.open(episode_copy.parent)
+    assert thread in parse_counter
+    assert any("7M views" in n.text for n in library.episodes[0].notes)
+
+
+def test_damaged_cache_is_ignored(episode_copy: Path, earmark_home: Path) -> None:
+    Library.open(episode_copy.parent)
+    for entry in (earmark_home / "cache").rglob("*.pickle"):
+        entry.write_bytes(b"\x80\x05garbage")
+    library = Library.open(episode_copy.parent)
+    assert len(library.episodes[0].turns) == 133
+
+
+def test_episode_toml_names_title_and_formats(episode_copy: Path) -> None:
+    # A note that sniffs as nothing, given its format by the episode file.
+    (episode_copy / "plain.txt").write_text("- **Point:** said at 9:40\n", encoding="utf-8")
+    (episode_copy / "episode.toml").write_text(
+        'title = "My title"\n[formats]\n"plain.txt" = "obsidian-note"\n', encoding="utf-8"
+    )
+    library = Library.open(episode_copy.parent)
+    assert library.problems == ()
+    (episode,) = library.episodes
+    assert episode.title == "My title"
+    assert any(n.title == "Point" and n.times[0].start == 580 for n in episode.notes)
+
+
+def test_cache_lives_under_earmark_home(episode_copy: Path, earmark_home: Path) -> None:
+    Library.open(episode_copy.parent)
+    assert list((earmark_home / "cache").rglob("*.pickle"))
+
+
+def test_explicit_cache(tmp_path: Path) -> None:
+    cache = EpisodeCache(tmp_path / "elsewhere")
+    Library.open(DEFAULT_EPISODE_DIR, cache=cache)
+    assert list((tmp_path / "elsewhere").rglob("*.pickle"))

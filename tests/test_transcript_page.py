@@ -7,7 +7,7 @@ import pytest
 
 from index.errors import FormatError
 from index.formats import transcript_page
-from index.model import Episode
+from index.model import Episode, Span
 
 CHAPTERS = [
     (0, "Explaining model jaggedness"),
@@ -116,6 +116,11 @@ def test_comment_reply(default_episode: Episode) -> None:
     assert (parent.author, parent.likes) == ("Nick Lashinsky", 2)
     assert reply.author == "William Hayden"
     assert reply.text.startswith("Yes, the danger of course being group think")
+
+
+def test_comment_timestamp(default_episode: Episode) -> None:
+    guo = next(n for n in default_episode.notes if n.author == "Shangmin Guo")
+    assert guo.times == (Span(5426, 5426),)
 
 
 def test_edited_comment_date(default_episode: Episode) -> None:

@@ -25,7 +25,7 @@ from index.formats.common import Row, chapters_with_ends, iso_date, rows, turns_
 from index.formats.source import SourceText, read_source
 from index.model import Document, Note
 from index.text import clean, clean_line
-from index.timecode import CLOCK, parse_time
+from index.timecode import CLOCK, find_spans, parse_time
 
 NAME = "transcript-page"
 LABEL = "Transcript page"
@@ -225,15 +225,17 @@ def _read_comment(page: list[Row], index: int, note_id: str) -> tuple[Note, int]
         if paragraph := clean(text):
             body.append(paragraph)
         index += 1
+    text = "\n\n".join(body)
     note = Note(
         id=note_id,
         kind="comment",
         source=COMMENTS_SOURCE,
-        text="\n\n".join(body),
+        text=text,
         author=author or None,
         date=date or None,
         likes=likes,
         edited=bool(edited),
+        times=find_spans(text),
     )
     return note, index
 

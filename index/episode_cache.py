@@ -23,12 +23,12 @@ from typing import Any
 
 from index.model import Episode
 
-_CODE = ("model.py", "text.py", "timecode.py", "library.py", "formats")
+_CODE = ("model.py", "text.py", "timecode.py", "library.py", "analysis.py", "related.py", "formats")
 
 
 @cache
 def code_fingerprint() -> str:
-    """A hash of the modules that decide what parsing returns."""
+    """A hash of the modules that decide what parsing and linking return."""
     package = Path(__file__).resolve().parent
     digest = hashlib.sha256()
     for name in _CODE:

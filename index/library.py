@@ -228,7 +228,11 @@ def _load_episode(folder: _Folder, problems: list[str]) -> Episode | None:
     if not documents:
         return None
     title = settings.get("title")
-    return assemble(folder.id, documents, title if isinstance(title, str) else None, problems)
+    episode = assemble(folder.id, documents, title if isinstance(title, str) else None, problems)
+    # Imported here: linking needs the stemmer (from Whoosh), which a warm start never touches.
+    from index.related import link_notes
+
+    return link_notes(episode)
 
 
 def _episode_settings(file: Path, problems: list[str]) -> dict:

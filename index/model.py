@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Literal
 
 NoteKind = Literal["summary", "comment", "own"]
-LinkReason = Literal["timestamp", "quote", "similar", "episode"]
+LinkReason = Literal["timestamp", "quote", "similar"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -95,11 +95,25 @@ def test_warning_goes_to_stderr_in_one_line(
 ) -> None:
     junk = episode_copy / "junk.dat"
     junk.write_bytes(b"\x00\x01\x02")
-    assert main([str(episode_copy)]) == 0
+    assert main(["export", str(episode_copy)]) == 0
     captured = capsys.readouterr()
     expected = f"earmark: warning: {junk}: binary file (contains NUL bytes); not a document"
     assert captured.err.splitlines() == [expected]
-    assert "133 turns" in captured.out
+    assert len(json.loads(captured.out)["episodes"][0]["turns"]) == 133
+
+
+def test_reader_without_a_terminal_says_what_to_use(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([]) == 2  # pytest's stdin and stdout are not a terminal
+    captured = capsys.readouterr()
+    assert captured.err.count("\n") == 1 and "earmark export" in captured.err
+    assert captured.out == ""
+
+
+def test_folder_without_episodes_is_a_user_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    assert main([str(tmp_path)]) == 1
+    assert capsys.readouterr().err == f"earmark: {tmp_path}: no episodes earmark can read\n"
 
 
 def test_usage_error_exits_2(capsys: pytest.CaptureFixture[str]) -> None:

@@ -18,7 +18,6 @@ from pathlib import Path
 from index.errors import EarmarkError
 from index.library import Library
 from index.paths import default_library
-from index.timecode import format_time
 
 EXIT_OK, EXIT_USER_ERROR, EXIT_USAGE = 0, 1, 2
 
@@ -70,18 +69,21 @@ def _load(options: argparse.Namespace) -> Library:
 
 
 def _open(options: argparse.Namespace) -> int:
-    """Until the reader exists, opening a library prints what is in it."""
+    """Open the reader; without a terminal, say what to use instead."""
     library = _load(options)
-    for info in library.infos:
-        duration = format_time(info.duration) if info.duration else "?"
-        about = ", ".join([info.show or "unknown show", info.published or "no date", duration])
-        print(f"{info.title}  ({about})")
-        print(
-            f"  {len(info.chapters)} chapters · {info.turn_count} turns · {info.note_count} notes"
-        )
     if not library.infos:
-        print(f"no episodes in {library.root}")
-    return EXIT_OK
+        raise EarmarkError(f"{library.root}: no episodes earmark can read")
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        print(
+            "earmark: the reader needs a terminal; try `earmark export` or `earmark search`",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    from tui.app import EarmarkApp
+
+    app = EarmarkApp(library)
+    app.run()
+    return app.return_code or EXIT_OK
 
 
 def _export(options: argparse.Namespace) -> int:

@@ -1,0 +1,94 @@
+"""Precision@1 of note→passage links against a labelled sample (shared/eval/links-dev.json).
+
+Run by `make bench`; also importable by the regression test. The labels are read here, in the
+measurement, never by the linker.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from index.model import Episode, Note
+
+SOURCE_PREFIXES = {
+    "000": "takeaways-thread",
+    "001": "video-summary",
+    "002": "transcript-page",
+    "003": "obsidian-note",
+}
+
+
+@dataclass(frozen=True)
+class Result:
+    chapter_hits: int
+    chapter_total: int
+    turn_hits: int
+    turn_total: int
+    misses: list[str]
+
+    @property
+    def chapter_precision(self) -> float:
+        return self.chapter_hits / self.chapter_total if self.chapter_total else 0.0
+
+    @property
+    def turn_precision(self) -> float:
+        return self.turn_hits / self.turn_total if self.turn_total else 0.0
+
+
+def _fold(text: str) -> str:
+    return text.lower().replace("“", '"').replace("”", '"').replace("’", "'").replace("‘", "'")
+
+
+def find_note(episode: Episode, source: str, match: str) -> Note:
+    stem = SOURCE_PREFIXES[source]
+    wanted = _fold(match)
+    for note in episode.notes:
+        if f"/n/{stem}/" in note.id and wanted in _fold(f"{note.title or ''} {note.text}"):
+            return note
+    raise LookupError(f"no note of {stem} matches {match!r}")
+
+
+def evaluate(episode: Episode, labels_file: Path) -> Result:
+    labels = json.loads(labels_file.read_text(encoding="utf-8"))
+    chapter_start = {chapter.index: chapter.start for chapter in episode.chapters}
+    chapter_hits = turn_hits = turn_total = 0
+    misses = []
+    for item in labels["items"]:
+        note = find_note(episode, item["source"], item["match"])
+        first = note.related[0] if note.related else None
+        got_chapter = (
+            chapter_start.get(first.chapter) if first and first.chapter is not None else None
+        )
+        got_turn = episode.turns[first.turn].start if first and first.turn is not None else None
+        why = f"{first.reason} {first.score}" if first else "whole episode"
+        if got_chapter in item["chapters"]:
+            chapter_hits += 1
+        else:
+            misses.append(
+                f"chapter: {item['match']!r}: got {got_chapter} ({why}), want {item['chapters']}"
+            )
+        if "turns" in item:
+            turn_total += 1
+            if got_turn in item["turns"]:
+                turn_hits += 1
+            else:
+                misses.append(
+                    f"turn: {item['match']!r}: got {got_turn} ({why}), want {item['turns']}"
+                )
+    return Result(chapter_hits, len(labels["items"]), turn_hits, turn_total, misses)
+
+
+if __name__ == "__main__":
+    import sys
+
+    from index.library import Library
+
+    library = Library.open(Path(__file__).resolve().parents[2] / "data")
+    result = evaluate(library.episodes[0], Path(sys.argv[1]))
+    print(
+        f"chapter P@1 {result.chapter_precision:.3f} ({result.chapter_hits}/{result.chapter_total})"
+    )
+    print(f"turn P@1 {result.turn_precision:.3f} ({result.turn_hits}/{result.turn_total})")
+    print("\n".join(result.misses))

@@ -15,6 +15,15 @@ test: $(STAMP)
 		|| echo "tmux not installed: the real-terminal tests will be skipped"; }
 	$(BIN)/python -m pytest
 
+# Search measured at scale: a few minutes (it builds a 1,000-episode index); not part of `make test`.
+# Writes tests/bench/RESULTS.md; then the note-linking precision on the labelled sample, if present.
+bench: $(STAMP)
+	@command -v rg >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+		&& (apt-get install -y -qq ripgrep >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq ripgrep >/dev/null)) \
+		|| echo "ripgrep not installed: the search benchmark compares with grep -r"; }
+	$(BIN)/python -m tests.bench.run
+	@[ ! -f ../shared/eval/links-dev.json ] || $(BIN)/python -m tests.bench.related_eval ../shared/eval/links-dev.json
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

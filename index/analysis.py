@@ -28,18 +28,22 @@ MAX_GRAM = 10
 
 # Whoosh's own stop list, so that the analysis matches what Whoosh users expect.
 STOP_WORDS = frozenset(
-    "a an and are as at be by can for from have if in is it may not of on or tbd that the this "
-    "to us we when will with yet you your".split()
+    {
+        *("a", "an", "and", "are", "as", "at", "be", "by", "can", "for", "from", "have", "if"),
+        *("in", "is", "it", "may", "not", "of", "on", "or", "tbd", "that", "the", "this", "to"),
+        *("us", "we", "when", "will", "with", "yet", "you", "your"),
+    }
 )
 
 _WORD = re.compile(r"\w+(?:\.\w+)*")
 
 
-def word_spans(text: str) -> Iterator[tuple[str, int, int]]:
-    """Every word of ``text``, lower-cased, with its start and end offsets in ``text``."""
+def word_spans(text: str, shortest: int = MIN_WORD) -> Iterator[tuple[str, int, int]]:
+    """Every word of ``text``, lower-cased, with its start and end offsets in ``text``;
+    ``shortest=1`` keeps one-letter words too (a prefix being typed)."""
     for match in _WORD.finditer(text):
         start, end = match.span()
-        if end - start >= MIN_WORD:
+        if end - start >= shortest:
             yield match.group().lower(), start, end
 
 
@@ -76,6 +80,15 @@ def term_positions(text: str) -> dict[str, list[int]]:
 def grams(word: str) -> list[str]:
     """The starts of ``word`` a short typed prefix is looked up by."""
     return [word[:size] for size in range(MIN_GRAM, min(len(word), MAX_GRAM) + 1)]
+
+
+def typed_gram(word: str) -> str:
+    """The gram a word being typed is looked up by: what it and its stem begin with, so that
+    a finished ``emotions`` also finds ``emotion``, cut to ``MAX_GRAM``."""
+    stem_ = term(word) or word
+    shorter = min(len(word), len(stem_))
+    common = next((i for i in range(shorter) if word[i] != stem_[i]), shorter)
+    return word[: min(max(common, MIN_GRAM), MAX_GRAM)]
 
 
 def gram_counts(text: str) -> Counter[str]:

@@ -2,6 +2,8 @@
 
     earmark [PATH]                         open the reader on a library (default: the bundled one)
     earmark export [PATH] --format json    print everything earmark understood
+    earmark search QUERY [PATH] [--json] [--limit N]    search turns, chapters and notes
+    earmark index [PATH] [--rebuild]       build or update the search index
 
 Exit codes: 0 ok, 1 a problem the user can fix (one line on stderr), 2 wrong usage.
 Warnings about single files go to stderr, one line each, and do not change the exit code.
@@ -14,12 +16,18 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from index.errors import EarmarkError
 from index.library import Library
 from index.paths import default_library
 
+if TYPE_CHECKING:  # Whoosh loads only when a command searches: start-up stays quick
+    from index.search import SearchIndex
+
 EXIT_OK, EXIT_USER_ERROR, EXIT_USAGE = 0, 1, 2
+# A one-shot search can wait longer than a keystroke's.
+SEARCH_TIME_LIMIT = 2.0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -45,11 +53,30 @@ def _parser(command: str | None) -> argparse.ArgumentParser:
             prog="earmark export", description="Print everything earmark understood of a library."
         )
         parser.add_argument("--format", choices=["json"], default="json", help="output format")
+    elif command == "search":
+        parser = argparse.ArgumentParser(
+            prog="earmark search",
+            description="Search the turns, chapter titles, summary points and comments.",
+            epilog="e.g. earmark search 'speaker:ilya \"age of research\"'; also kind:comment, "
+            "episode:…, chapter:…, source:…, word~ (fuzzy), word* (prefix), OR, NOT",
+        )
+        parser.add_argument("query", metavar="QUERY", help="what to look for")
+        parser.add_argument("--json", action="store_true", help="print the hits as JSON")
+        parser.add_argument(
+            "--limit", type=_positive, default=20, metavar="N", help="at most N hits (20)"
+        )
+    elif command == "index":
+        parser = argparse.ArgumentParser(
+            prog="earmark index",
+            description="Build the search index, or bring it up to date with the library.",
+        )
+        parser.add_argument("--rebuild", action="store_true", help="build it anew")
     else:
         parser = argparse.ArgumentParser(
             prog="earmark",
             description="A terminal reader for long conversations.",
-            epilog="commands: earmark export [PATH] --format json",
+            epilog="commands: earmark export [PATH] --format json; "
+            "earmark search QUERY [PATH] [--json]; earmark index [PATH] [--rebuild]",
         )
     parser.add_argument(
         "path",
@@ -59,6 +86,12 @@ def _parser(command: str | None) -> argparse.ArgumentParser:
         help="a library folder, an episode folder or one file",
     )
     return parser
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"not a positive whole number: {text!r}")
+    return int(text)
 
 
 def _load(options: argparse.Namespace) -> Library:
@@ -95,4 +128,43 @@ def _export(options: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {"export": _export}
+def _search(options: argparse.Namespace) -> int:
+    from tui.search_output import print_hits, print_json
+
+    with _search_index(options) as search_index:
+        hits = search_index.search(options.query, options.limit, time_limit=SEARCH_TIME_LIMIT)
+    if options.json:
+        print_json(hits)
+    else:
+        print_hits(hits, several_episodes=search_index.episode_count > 1)
+    return EXIT_OK
+
+
+def _index(options: argparse.Namespace) -> int:
+    with _search_index(options, rebuild=options.rebuild) as search_index:
+        updated = len(search_index.indexed)
+        print(
+            f"{search_index.episode_count} episodes ({updated} indexed now), "
+            f"{search_index.document_count} documents: {search_index.folder}"
+        )
+    return EXIT_OK
+
+
+def _search_index(options: argparse.Namespace, rebuild: bool = False) -> SearchIndex:
+    """The library's search index, with a progress bar on stderr while it is being built."""
+    from index.search import SearchIndex
+    from tui.search_output import IndexProgress
+
+    library = _load(options)
+    with IndexProgress() as progress:
+        search_index = SearchIndex.open(library, rebuild=rebuild, progress=progress.update)
+    if search_index.notice:
+        print(f"earmark: note: {search_index.notice}", file=sys.stderr)
+    return search_index
+
+
+COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
+    "export": _export,
+    "search": _search,
+    "index": _index,
+}

@@ -1,0 +1,150 @@
+"""What the search index holds: its fields, and the documents an episode becomes.
+
+Every turn, chapter title and note is one document. Text fields are analysed by
+`index.analysis` in one pass per field (the fields' ``index`` methods), not by Whoosh's token
+filter chains: the same terms, at several times the speed. The schema is pickled into the
+index by reference to these classes, so renaming them or changing what they index means
+raising ``SCHEMA_VERSION``: an index stamped with another version is rebuilt.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+from whoosh.fields import ID, STORED, TEXT, Schema
+from whoosh.formats import Frequency
+from whoosh.system import pack_uint
+
+from index import analysis
+from index.model import Chapter, Episode, Note
+
+SCHEMA_VERSION = 1
+TRANSCRIPT_SOURCE = "Transcript"
+CHAPTERS_SOURCE = "Chapters"
+KINDS = ("turn", "chapter", "summary", "comment", "own")
+
+
+class StemmedText(TEXT):
+    """Terms with positions (for phrases): the words people finish typing."""
+
+    def __init__(self, stored: bool = False) -> None:
+        super().__init__(stored=stored, phrase=True)
+
+    def index(self, value: str, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
+        encode = self.format.encode
+        for term, positions in analysis.term_positions(value).items():
+            yield term.encode(), len(positions), float(len(positions)), encode(positions)
+
+
+class _CountedText(TEXT):
+    """A bag of strings, counted: the base of the word and gram fields."""
+
+    def __init__(self, stored: bool = False) -> None:
+        super().__init__(stored=stored, phrase=False)
+        self.format = Frequency()
+
+    def index(self, value: str, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
+        for text, count in self.counts(value).items():
+            yield text.encode(), count, float(count), pack_uint(count)
+
+    def counts(self, value: str) -> Counter[str]:
+        raise NotImplementedError
+
+
+class Words(_CountedText):
+    """Whole words, unstemmed: for the filters (``speaker:``, ``chapter:``…)."""
+
+    def counts(self, value: str) -> Counter[str]:
+        return Counter(analysis.words(value))
+
+
+class Grams(_CountedText):
+    """Word starts (`analysis.grams`): a word being typed is one term, not an expansion, and
+    fuzzy terms are matched against them."""
+
+    def counts(self, value: str) -> Counter[str]:
+        return analysis.gram_counts(value)
+
+
+def schema() -> Schema:
+    return Schema(
+        id=ID(stored=True, unique=True),
+        episode=ID(stored=True),
+        episode_words=Words(),
+        kind=ID(stored=True),
+        speaker=Words(stored=True),
+        source=Words(stored=True),
+        chapter=Words(stored=True),
+        chapter_index=STORED(),
+        start=STORED(),
+        body=StemmedText(stored=True),
+        grams=Grams(),
+    )
+
+
+def documents(episode: Episode) -> Iterator[dict[str, Any]]:
+    """The index documents of one episode: its chapter titles, turns and notes."""
+    common = {"episode": episode.id, "episode_words": f"{episode.id} {episode.title}"}
+    for chapter in episode.chapters:
+        yield (
+            _text_fields(chapter.title)
+            | common
+            | _place(chapter)
+            | {
+                "id": f"{episode.id}/c/{chapter.index}",
+                "kind": "chapter",
+                "source": CHAPTERS_SOURCE,
+            }
+        )
+    for turn in episode.turns:
+        yield (
+            _text_fields(turn.text)
+            | common
+            | _place(episode.chapters[turn.chapter])
+            | {
+                "id": episode.turn_id(turn),
+                "kind": "turn",
+                "speaker": turn.speaker,
+                "source": TRANSCRIPT_SOURCE,
+                "start": turn.start,
+            }
+        )
+    for note in episode.notes:
+        yield (
+            _text_fields(_note_text(note))
+            | common
+            | _note_place(episode, note)
+            | {
+                "id": note.id,
+                "kind": note.kind,
+                "speaker": note.author,
+                "source": note.source,
+            }
+        )
+
+
+def _text_fields(text: str) -> dict[str, str]:
+    return {"body": text, "grams": text}
+
+
+def _note_text(note: Note) -> str:
+    """A labelled summary point reads "Label: text", so its label is searched and shown too."""
+    return f"{note.title}: {note.text}" if note.title else note.text
+
+
+def _place(chapter: Chapter) -> dict[str, Any]:
+    return {"chapter": chapter.title, "chapter_index": chapter.index, "start": chapter.start}
+
+
+def _note_place(episode: Episode, note: Note) -> dict[str, Any]:
+    """Where a note points, by its strongest link (`index.related`): the linked turn's start
+    in the linked chapter; nothing for a note about the whole episode."""
+    link = note.related[0] if note.related else None
+    if link is None or link.chapter is None or not 0 <= link.chapter < len(episode.chapters):
+        return {}
+    place = _place(episode.chapters[link.chapter])
+    if link.turn is not None and 0 <= link.turn < len(episode.turns):
+        place["start"] = episode.turns[link.turn].start
+    return place

@@ -1,0 +1,275 @@
+"""Searching as a person types: ranking, filters, phrases, prefixes, fuzzy terms, highlights,
+and inputs that must never raise."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from whoosh import query as wq
+
+from index import query as query_module
+from index.library import Library
+from index.query import compile_query
+from index.search import Hit, SearchIndex
+from tests.seeds import DEFAULT_EPISODE_DIR
+
+HOSTILE = [
+    '"unbalanced',
+    'value "',
+    "value AND",
+    "value OR",
+    "NOT",
+    "NOT OR x",
+    "AND OR NOT",
+    "(((",
+    ")))",
+    "*",
+    "~",
+    "~~2",
+    "-",
+    "--",
+    ":",
+    "speaker:",
+    'speaker:"',
+    "kind:nonsense",
+    "chapter:(",
+    "x~9",
+    "*value*",
+    "\x00\x1b[2J",
+    "",
+    "   ",
+    "a",
+    "é",
+    "https://example.com/p?x=1",
+]
+VALIDATION_SENTENCE = "Sure. The validation of these ideas takes a long time."
+
+
+@pytest.fixture(scope="module")
+def library_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two episodes: the bundled one, and a copy with a sentence about validation added."""
+    root = tmp_path_factory.mktemp("library")
+    shutil.copytree(DEFAULT_EPISODE_DIR, root / "first")
+    second = root / "second"
+    shutil.copytree(DEFAULT_EPISODE_DIR, second)
+    page = second / "transcript-page.txt"
+    text = page.read_text(encoding="utf-8")
+    marker = "Ilya Sutskever 00:00:47\n\nSure.\n"
+    assert marker in text
+    page.write_text(text.replace(marker, marker.replace("Sure.", VALIDATION_SENTENCE)), "utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def library(library_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Library]:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("EARMARK_HOME", str(tmp_path_factory.mktemp("earmark-home")))
+        yield Library.open(library_dir)
+
+
+@pytest.fixture(scope="module")
+def two(library: Library, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SearchIndex]:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("EARMARK_HOME", str(tmp_path_factory.mktemp("earmark-home")))
+        index = SearchIndex.open(library)
+    yield index
+    index.close()
+
+
+@pytest.fixture(scope="module")
+def bundled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SearchIndex]:
+    """The index of the bundled library, as `earmark search` builds it."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("EARMARK_HOME", str(tmp_path_factory.mktemp("earmark-home")))
+        index = SearchIndex.open(Library.open(DEFAULT_EPISODE_DIR.parent))
+    yield index
+    index.close()
+
+
+@pytest.fixture(scope="module")
+def texts(library: Library) -> dict[str, str]:
+    """Every indexed document's full text by hit id."""
+    found = {}
+    for episode in library.episodes:
+        found |= {episode.turn_id(turn): turn.text for turn in episode.turns}
+        found |= {note.id: note.text for note in episode.notes}
+        found |= {f"{episode.id}/c/{c.index}": c.title for c in episode.chapters}
+    return found
+
+
+@pytest.fixture(scope="module")
+def validation_turn(texts: dict[str, str]) -> str:
+    (found,) = [hit_id for hit_id, text in texts.items() if "validation" in text.lower()]
+    return found
+
+
+def lit(hit: Hit) -> list[str]:
+    return [hit.snippet[start:end].lower() for start, end in hit.highlights]
+
+
+def test_value_function_has_a_turn_of_its_chapter_in_the_top_5(bundled: SearchIndex) -> None:
+    top = bundled.search("value function")[:5]
+    assert any(h.kind == "turn" and h.chapter_title == "Emotions and value functions" for h in top)
+
+
+def test_speaker_and_phrase_put_an_ilya_turn_first(bundled: SearchIndex) -> None:
+    first = bundled.search('speaker:ilya "age of research"')[0]
+    assert (first.kind, first.speaker) == ("turn", "Ilya Sutskever")
+
+
+@pytest.mark.parametrize("kind", ["comment", "summary", "chapter", "turn"])
+def test_kind_filter_returns_that_kind_only(bundled: SearchIndex, kind: str) -> None:
+    hits = bundled.search(f"kind:{kind}")
+    assert hits
+    assert {hit.kind for hit in hits} == {kind}
+    assert {hit.kind for hit in bundled.search(f"research kind:{kind}")} == {kind}
+
+
+def test_kind_filter_accepts_a_start_or_a_plural(bundled: SearchIndex) -> None:
+    for typed in ("kind:comm", "kind:comments"):
+        assert {hit.kind for hit in bundled.search(f"model {typed}")} == {"comment"}
+
+
+def test_speaker_filter_keeps_that_speaker(bundled: SearchIndex) -> None:
+    hits = bundled.search("speaker:dwarkesh research")
+    assert hits
+    assert {hit.speaker for hit in hits} == {"Dwarkesh Patel"}
+
+
+def test_chapter_filter_keeps_that_chapter(bundled: SearchIndex) -> None:
+    hits = bundled.search("chapter:emotions value")
+    assert hits
+    assert {hit.chapter_title for hit in hits} == {"Emotions and value functions"}
+    assert {hit.chapter for hit in hits} == {1}
+
+
+def test_source_filter_keeps_that_source(bundled: SearchIndex) -> None:
+    hits = bundled.search("source:obsidian research")
+    assert hits
+    assert {hit.source for hit in hits} == {"Obsidian note"}
+
+
+def test_episode_filter_keeps_that_episode(two: SearchIndex) -> None:
+    assert {hit.episode for hit in two.search("research")} == {"first", "second"}
+    assert {hit.episode for hit in two.search("episode:sec research")} == {"second"}
+    assert {hit.episode for hit in two.search("research -episode:second")} == {"first"}
+
+
+def test_phrase_finds_the_words_in_a_row(two: SearchIndex, texts: dict[str, str]) -> None:
+    hits = two.search('"age of research"')
+    assert hits
+    for hit in hits:
+        folded = " ".join(re.findall(r"\w+", texts[hit.id].lower()))
+        assert "age of research" in folded
+
+
+def test_finished_words_match_by_stem(bundled: SearchIndex) -> None:
+    words = {word for hit in bundled.search("generalizes ") for word in lit(hit)}
+    assert {"generalization", "generalize"} <= words
+
+
+@pytest.mark.parametrize("typed", ["valid", "valida", "validat", "validatio", "validation"])
+def test_the_word_being_typed_is_a_prefix(
+    two: SearchIndex, validation_turn: str, typed: str
+) -> None:
+    hits = two.search(typed)
+    assert validation_turn in [hit.id for hit in hits]
+    assert "validation" in lit(next(hit for hit in hits if hit.id == validation_turn))
+
+
+def test_a_prefix_follows_finished_words(two: SearchIndex, validation_turn: str) -> None:
+    assert validation_turn in [hit.id for hit in two.search("ideas validat")[:3]]
+
+
+@pytest.mark.parametrize("typed", ["generaliz", "sutskevr~", "sutskever~1", "generalisation~"])
+def test_half_words_and_typos_find_things(bundled: SearchIndex, typed: str) -> None:
+    assert bundled.search(typed)
+
+
+def test_fuzzy_lights_the_words_it_matched(bundled: SearchIndex) -> None:
+    hits = bundled.search("sutskevr~")
+    assert all(any(word.startswith("sutskev") for word in lit(hit)) for hit in hits)
+
+
+def test_highlights_are_offsets_of_the_matched_words(bundled: SearchIndex) -> None:
+    hits = bundled.search("value function")
+    assert all(hit.highlights for hit in hits)
+    for hit in hits:
+        assert all(w.startswith(("valu", "function")) for w in lit(hit)), hit
+        assert "\n" not in hit.snippet
+
+
+def test_or_and_not(two: SearchIndex, texts: dict[str, str]) -> None:
+    def found(typed: str) -> set[str]:
+        return {hit.id for hit in two.search(typed, limit=100)}
+
+    jagged, sentient = found("jaggedness "), found("sentient ")
+    assert jagged and sentient
+    assert found("jaggedness OR sentient ") == jagged | sentient
+    without = found("value NOT function ")
+    assert without
+    assert not any("function" in texts[hit_id].lower() for hit_id in without)
+    assert found("value -function ") == without
+
+
+def test_limit(bundled: SearchIndex) -> None:
+    assert len(bundled.search("research", limit=3)) == 3
+    assert bundled.search("research", limit=0) == []
+
+
+def test_hits_are_best_first(bundled: SearchIndex) -> None:
+    scores = [hit.score for hit in bundled.search("superintelligence")]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_a_query_out_of_time_returns_what_it_found(bundled: SearchIndex) -> None:
+    hits = bundled.search("research", time_limit=0.0)
+    assert len(hits) <= 20
+
+
+@pytest.mark.parametrize("typed", HOSTILE)
+def test_nothing_typed_raises(bundled: SearchIndex, typed: str) -> None:
+    assert isinstance(bundled.search(typed), list)
+
+
+@given(st.text(max_size=60))
+def test_no_string_raises(bundled: SearchIndex, typed: str) -> None:
+    for hit in bundled.search(typed, limit=5):
+        assert all(0 <= s < e <= len(hit.snippet) for s, e in hit.highlights)
+
+
+PIECES = ['"', "(", ")", "AND", "OR", "NOT", "-", "*", "~", "kind:", "speaker:il", "va", " ", "v"]
+
+
+@given(st.lists(st.sampled_from(PIECES), max_size=12))
+def test_no_mix_of_operators_raises(bundled: SearchIndex, parts: list[str]) -> None:
+    assert isinstance(bundled.search("".join(parts)), list)
+
+
+def test_a_short_prefix_is_one_term_not_an_expansion(bundled: SearchIndex) -> None:
+    reader = bundled._searcher.reader()
+    for typed in ("v", "va", "val"):
+        assert compile_query(typed, reader).query == wq.Term("grams", typed)
+    # After other words a one- or two-letter start does not count yet.
+    assert compile_query("value f", reader).query == wq.Term("body", "valu")
+
+
+def test_filter_expansions_are_bounded(
+    bundled: SearchIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(query_module, "MAX_EXPANSION", 2)
+    compiled = compile_query("chapter:s", bundled._searcher.reader())
+    assert compiled.query is not None
+    assert len([leaf for leaf in compiled.query.leaves() if leaf.field() == "chapter"]) == 2
+
+
+def test_only_exclusions_or_stop_words_find_nothing(bundled: SearchIndex) -> None:
+    reader = bundled._searcher.reader()
+    for typed in ("NOT value", "-value", "the of and ", ""):
+        assert compile_query(typed, reader).query is None

@@ -1,0 +1,175 @@
+"""The index on disk: where it lives, incremental updates, and recovery from damaged, foreign,
+half-written or locked indexes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from whoosh import index as whoosh_index
+
+from index import search as search_module
+from index.library import Library
+from index.search import STAMP_FILE, SearchIndex
+from tests.seeds import DEFAULT_EPISODE_DIR
+
+NOTE = DEFAULT_EPISODE_DIR / "obsidian-note.md"
+
+
+@pytest.fixture
+def library_dir(tmp_path: Path) -> Path:
+    """Two small episodes (one summary note each), quick to index."""
+    root = tmp_path / "library"
+    for name in ("first", "second"):
+        (root / name).mkdir(parents=True)
+        shutil.copy(NOTE, root / name / NOTE.name)
+    return root
+
+
+def open_index(library_dir: Path) -> SearchIndex:
+    return SearchIndex.open(Library.open(library_dir))
+
+
+def index_dir(search_index: SearchIndex) -> Path:
+    return search_index.folder / search_index.stamp.directory
+
+
+def add_point(episode_dir: Path, text: str) -> None:
+    with open(episode_dir / NOTE.name, "a", encoding="utf-8") as note:
+        note.write(f"\n- {text}\n")
+
+
+def test_the_index_lives_in_the_earmark_cache(library_dir: Path, earmark_home: Path) -> None:
+    with open_index(library_dir) as search_index:
+        assert search_index.folder.parent == earmark_home / "cache" / "search"
+        assert (search_index.folder / STAMP_FILE).is_file()
+        stamp = json.loads((search_index.folder / STAMP_FILE).read_text())
+        assert stamp["whoosh"] == "2.7.5"
+        assert set(stamp["episodes"]) == {"first", "second"}
+
+
+def test_only_changed_episodes_are_indexed_again(library_dir: Path) -> None:
+    with open_index(library_dir) as built:
+        assert set(built.indexed) == {"first", "second"}
+    with open_index(library_dir) as unchanged:
+        assert unchanged.indexed == ()
+        assert not unchanged.search("zanzibar ")
+    add_point(library_dir / "second", "Zanzibar is far.")
+    with open_index(library_dir) as updated:
+        assert updated.indexed == ("second",)
+        assert [hit.episode for hit in updated.search("zanzibar ")] == ["second"]
+        assert updated.document_count == 2 * 13 + 1
+
+
+def test_only_the_changed_episode_is_read(
+    library_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    open_index(library_dir).close()
+    add_point(library_dir / "first", "Zanzibar is far.")
+    library = Library.open(library_dir)
+    loaded: list[str] = []
+    original = library.episode
+    monkeypatch.setattr(library, "episode", lambda eid: loaded.append(eid) or original(eid))
+    SearchIndex.open(library).close()
+    assert loaded == ["first"]
+
+
+def test_a_removed_episode_leaves_the_index(library_dir: Path) -> None:
+    open_index(library_dir).close()
+    shutil.rmtree(library_dir / "first")
+    with open_index(library_dir) as updated:
+        assert updated.indexed == ()
+        assert {hit.episode for hit in updated.search("research")} == {"second"}
+        assert updated.episode_count == 1
+
+
+@pytest.mark.parametrize("damage", ["truncate", "garble", "delete"])
+def test_a_damaged_index_is_rebuilt(library_dir: Path, damage: str) -> None:
+    with open_index(library_dir) as built:
+        old = index_dir(built)
+    for segment in old.glob("*.seg"):
+        if damage == "truncate":
+            segment.write_bytes(segment.read_bytes()[: segment.stat().st_size // 2])
+        elif damage == "garble":
+            segment.write_bytes(b"\x00garbage" * 1000)
+        else:
+            segment.unlink()
+    with open_index(library_dir) as rebuilt:
+        assert rebuilt.notice and "damaged" in rebuilt.notice
+        assert index_dir(rebuilt) != old
+        assert not old.exists()
+        assert rebuilt.search("value function")
+
+
+@pytest.mark.parametrize(
+    "stamp",
+    [
+        "not json {",
+        json.dumps({"format": "something else"}),
+        "the whoosh version",
+        "the schema version",
+        "a folder outside",
+    ],
+)
+def test_a_foreign_stamp_means_a_rebuild(library_dir: Path, stamp: str) -> None:
+    with open_index(library_dir) as built:
+        stamp_file = built.folder / STAMP_FILE
+    data = json.loads(stamp_file.read_text())
+    changes = {
+        "the whoosh version": {"whoosh": "2.7.4"},
+        "the schema version": {"schema": -1},
+        "a folder outside": {"directory": "../../elsewhere"},
+    }
+    if stamp in changes:
+        stamp = json.dumps(data | changes[stamp])
+    stamp_file.write_text(stamp)
+    with open_index(library_dir) as rebuilt:
+        assert set(rebuilt.indexed) == {"first", "second"}
+        assert rebuilt.search("value function")
+
+
+def test_a_half_written_build_is_never_current(
+    library_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    open_index(library_dir).close()
+
+    def crash(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patch, pytest.raises(KeyboardInterrupt):
+        patch.setattr(search_module, "_write_stamp", crash)
+        SearchIndex.open(Library.open(library_dir), rebuild=True)
+    with open_index(library_dir) as reopened:  # still the first, complete index
+        assert reopened.indexed == ()
+        assert reopened.search("value function")
+    with SearchIndex.open(Library.open(library_dir), rebuild=True) as rebuilt:
+        folders = list(rebuilt.folder.glob(search_module.INDEX_PREFIX + "*"))
+        assert folders == [index_dir(rebuilt)]  # the abandoned build is cleaned away
+
+
+def test_a_locked_index_is_searched_read_only(library_dir: Path) -> None:
+    with open_index(library_dir) as built:
+        writer = whoosh_index.open_dir(str(index_dir(built))).writer()  # another writer
+    try:
+        add_point(library_dir / "second", "Zanzibar is far.")
+        with open_index(library_dir) as locked:
+            assert locked.read_only
+            assert locked.notice
+            assert locked.search("value function")
+            assert not locked.search("zanzibar ")  # not indexed yet
+    finally:
+        writer.cancel()
+    with open_index(library_dir) as unlocked:
+        assert unlocked.indexed == ("second",)
+        assert unlocked.search("zanzibar ")
+
+
+def test_rebuild_on_request(library_dir: Path) -> None:
+    with open_index(library_dir) as built:
+        old = index_dir(built)
+    with SearchIndex.open(Library.open(library_dir), rebuild=True) as rebuilt:
+        assert index_dir(rebuilt) != old
+        assert not old.exists()
+        assert set(rebuilt.indexed) == {"first", "second"}

@@ -1,0 +1,276 @@
+"""The reader's flows, driven through Pilot at fixed sizes."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from rich.text import Text
+
+from index.library import Library
+from tests.seeds import DEFAULT_EPISODE_DIR
+from tests.waiting import wait_for
+from tui.app import EarmarkApp
+from tui.screens.help import HelpScreen
+from tui.widgets.chapter_tree import ChapterTree
+from tui.widgets.search_panel import SearchPanel
+from tui.widgets.side_pane import SidePane
+from tui.widgets.transcript import Transcript
+
+
+@pytest.fixture(autouse=True)
+def no_animation(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
+
+
+@pytest.fixture
+def library() -> Library:
+    return Library.open(DEFAULT_EPISODE_DIR.parent)
+
+
+def _status(app: EarmarkApp) -> str:
+    return str(app.query_one("#status").render())
+
+
+def _side_texts(app: EarmarkApp) -> list[str]:
+    side = app.query_one(SidePane)
+    return [str(side.get_option_at_index(i).prompt) for i in range(side.option_count)]
+
+
+def _screen_text(app: EarmarkApp) -> str:
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+async def test_first_screen(library: Library) -> None:
+    app = EarmarkApp(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        transcript = app.query_one(Transcript)
+        await wait_for(pilot, lambda: "00:00:00" in _status(app))
+        assert transcript.cursor == 0
+        tree = app.query_one(ChapterTree)
+        (episode_node,) = tree.root.children
+        assert len(episode_node.children) == 10
+        assert str(episode_node.children[1].label).endswith("Emotions and value functions")
+        assert app.focused is transcript
+
+
+async def test_next_chapter_shows_its_first_turn_and_notes(library: Library) -> None:
+    app = EarmarkApp(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("right_square_bracket")
+        episode = app.episode
+        transcript = app.query_one(Transcript)
+        await wait_for(pilot, lambda: episode.turns[transcript.cursor].chapter == 1)
+        assert episode.turns[transcript.cursor].start == 579
+        await wait_for(
+            pilot, lambda: any("Emotions as Value Functions" in t for t in _side_texts(app))
+        )
+        assert "Emotions and value functions" in _status(app)
+        await pilot.press("j")
+        await pilot.press("left_square_bracket")
+        await wait_for(pilot, lambda: episode.turns[transcript.cursor].start == 579)
+        await pilot.press("left_square_bracket")
+        await wait_for(pilot, lambda: transcript.cursor == 0)
+
+
+async def test_turn_keys(library: Library) -> None:
+    app = EarmarkApp(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        transcript = app.query_one(Transcript)
+        await pilot.press("j", "j", "down")
+        await wait_for(pilot, lambda: transcript.cursor == 3)
+        await pilot.press("k")
+        await wait_for(pilot, lambda: transcript.cursor == 2)
+        await pilot.press("G")
+        await wait_for(pilot, lambda: transcript.cursor == 132)
+        await pilot.press("g")
+        await wait_for(pilot, lambda: transcript.cursor == 0)
+        await pilot.press("space")
+        await wait_for(pilot, lambda: transcript.scroll_y > 0 and transcript.cursor > 0)
+        await pilot.press("b")
+        await wait_for(pilot, lambda: transcript.cursor == 0)
+
+
+async def test_go_to_time(library: Library) -> None:
+    app = EarmarkApp(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        transcript = app.query_one(Transcript)
+        await pilot.press("t")
+        await pilot.press(*"25:13", "enter")
+        await wait_for(pilot, lambda: app.episode.turns[transcript.cursor].start == 1513)
+        await pilot.press("t")
+        await pilot.press(*"nonsense", "enter")
+        await wait_for(pilot, lambda: "Type a time" in _screen_text(app))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.focused is transcript)
+
+
+async def test_tree_jumps_to_a_chapter(library: Library) -> None:
+    app = EarmarkApp(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        tree = app.query_one(ChapterTree)
+        tree.focus()
+        await pilot.press("down", "down", "down", "enter")
+        transcript = app.query_one(Transcript)
+        await wait_for(pilot, lambda: app.episode.turns[transcript.cursor].chapter == 3)
+        assert app.focused is transcript
+
+
+async def test_side_pane_enter_jumps_to_the_note(library: Library) -> None:
+    app = EarmarkApp(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        side = app.query_one(SidePane)
+        await wait_for(pilot, lambda: side.option_count > 0)
+        side.focus()
+        side.focus()
+        # On the first turn, the "It Factor" point (7:50) is listed; Enter on it jumps there.
+        texts = _side_texts(app)
+        side.highlighted = next(i for i, text in enumerate(texts) if 'The "It Factor"' in text)
+        await pilot.press("enter")
+        note = next(n for n in app.episode.notes if n.title == 'The "It Factor"')
+        transcript = app.query_one(Transcript)
+        await wait_for(pilot, lambda: transcript.cursor == note.related[0].turn)
+        assert transcript.cursor != 0
+
+
+async def test_side_pane_toggles_and_narrow_terminals(library: Library) -> None:
+    app = EarmarkApp(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        side = app.query_one(SidePane)
+        assert side.display
+        await pilot.press("s")
+        await wait_for(pilot, lambda: not side.display)
+        await pilot.press("s")
+        await wait_for(pilot, lambda: side.display)
+    app = EarmarkApp(library)
+    async with app.run_test(size=(80, 24)) as pilot:
+        side = app.query_one(SidePane)
+        await wait_for(pilot, lambda: "00:00:00" in _status(app))
+        assert not side.display
+        await pilot.press("s")
+        await wait_for(pilot, lambda: side.display)
+
+
+async def test_tiny_terminal_says_so(library: Library) -> None:
+    app = EarmarkApp(library)
+    async with app.run_test(size=(20, 6)) as pilot:
+        await wait_for(pilot, lambda: app.screen.has_class("too-small"))
+        await pilot.resize_terminal(120, 40)
+        await wait_for(pilot, lambda: not app.screen.has_class("too-small"))
+
+
+async def test_help_lists_every_key(library: Library) -> None:
+    app = EarmarkApp(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        text = _screen_text(app)
+        for description in (
+            "Search",
+            "Next match",
+            "Next chapter",
+            "Go to time",
+            "Quit",
+            "Next turn",
+        ):
+            assert description in text
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, HelpScreen))
+        await pilot.press("f1")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+
+
+def test_every_binding_has_an_id_and_a_description() -> None:
+    from tui.screens.go_to_time import GoToTimeScreen
+
+    for owner in (
+        EarmarkApp,
+        Transcript,
+        SearchPanel,
+        SidePane,
+        ChapterTree,
+        HelpScreen,
+        GoToTimeScreen,
+    ):
+        for binding in owner.BINDINGS:
+            assert binding.id and binding.description, (owner.__name__, binding)
+
+
+async def test_document_text_is_never_markup(tmp_path: Path) -> None:
+    folder = tmp_path / "hostile"
+    shutil.copytree(DEFAULT_EPISODE_DIR, folder)
+    page = folder / "transcript-page.txt"
+    text = page.read_text(encoding="utf-8")
+    text = text.replace("(00:55:07) – Alignment", "(00:55:07) – [bold red]Alignment[/bold red]")
+    hostile = "[bold red]not markup[/bold red] [@click=app.quit]x[/]"
+    text = text.replace("You know what’s crazy? That all", f"{hostile} crazy? That all")
+    page.write_text(text, encoding="utf-8")
+    app = EarmarkApp(Library.open(folder))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await wait_for(pilot, lambda: "00:00:00" in _status(app))
+        screen = _screen_text(app)
+        assert "[bold red]not markup[/bold red]" in screen
+        assert "[@click=app.quit]x[/]" in screen
+        (episode_node,) = app.query_one(ChapterTree).root.children
+        assert str(episode_node.children[6].label).endswith("[bold red]Alignment[/bold red]")
+        app.go_to_chapter(app.episode.id, 6)
+        await wait_for(pilot, lambda: "[bold red]Alignment[/bold red]" in _status(app))
+
+
+async def test_hit_text_is_not_markup() -> None:
+    from index.search import Hit
+
+    panel = SearchPanel(lambda episode, chapter: "[b]chapter[/b]")
+    hit = Hit(
+        id="e/t/0",
+        kind="turn",
+        episode="e",
+        chapter=0,
+        start=5,
+        speaker="[red]x[/red]",
+        source="",
+        score=1.0,
+        snippet="[bold]lit[/bold] word",
+        highlights=((14, 18),),
+    )
+    rendered = panel._hit_text(hit)
+    assert isinstance(rendered, Text)
+    assert "[b]chapter[/b]" in rendered.plain and "[bold]lit[/bold] word" in rendered.plain
+
+
+async def test_search_as_you_type_enter_jumps_and_n_steps(library: Library) -> None:
+    app = EarmarkApp(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.search_index is not None)
+        await pilot.press("slash")
+        panel = app.query_one(SearchPanel)
+        assert panel.has_class("open")
+        await pilot.press(*"sentient life")
+        results = panel.query_one("#search-results")
+        await wait_for(
+            pilot, lambda: results.option_count > 0 and panel.query_text == "sentient life"
+        )
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: not panel.has_class("open"))
+        transcript = app.query_one(Transcript)
+        assert app.focused is transcript
+        turn = library.episodes[0].turns[transcript.cursor]
+        assert "sentient life" in turn.text.lower()
+        await wait_for(pilot, lambda: "match " in _status(app))
+        first = transcript.cursor
+        await pilot.press("n")
+        await wait_for(pilot, lambda: transcript.cursor != first)
+        assert "sentient" in library.episodes[0].turns[transcript.cursor].text.lower()
+        await pilot.press("N")
+        await wait_for(pilot, lambda: transcript.cursor == first)
+
+
+async def test_enter_typed_before_the_results_arrive_still_jumps(library: Library) -> None:
+    app = EarmarkApp(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.search_index is not None)
+        await pilot.press("slash", *"research taste", "enter")
+        await wait_for(pilot, lambda: not app.query_one(SearchPanel).has_class("open"))
+        turn = library.episodes[0].turns[app.query_one(Transcript).cursor]
+        assert "research taste" in turn.text.lower()

@@ -1,0 +1,123 @@
+"""The real `earmark` command in a real terminal (tmux): start, read, search, jump, resize, quit."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+EARMARK = Path(sys.executable).parent / "earmark"
+
+pytestmark = [
+    pytest.mark.skipif(
+        shutil.which("tmux") is None, reason="tmux is not installed (make test installs it as root)"
+    ),
+    pytest.mark.skipif(not EARMARK.exists(), reason="the earmark console script is not installed"),
+]
+
+
+class Terminal:
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def tmux(self, *args: str) -> str:
+        return subprocess.run(["tmux", *args], capture_output=True, text=True, check=True).stdout
+
+    def send(self, *keys: str, literal: bool = False) -> None:
+        self.tmux("send-keys", "-t", self.name, *(["-l"] if literal else []), *keys)
+
+    def screen(self) -> str:
+        return self.tmux("capture-pane", "-p", "-t", self.name)
+
+    def wait_for(self, condition: Callable[[str], bool], timeout: float = 20.0) -> str:
+        deadline = time.monotonic() + timeout
+        while True:
+            screen = self.screen()
+            if condition(screen):
+                return screen
+            if time.monotonic() > deadline:
+                raise AssertionError(f"timed out; the screen shows:\n{screen}")
+            time.sleep(0.05)
+
+    def exit_status(self) -> tuple[bool, str]:
+        shown = self.tmux(
+            "display-message", "-p", "-t", self.name, "#{pane_dead} #{pane_dead_status}"
+        )
+        dead, _, status = shown.strip().partition(" ")  # no status while the pane lives
+        return dead == "1", status
+
+
+@pytest.fixture
+def terminal(tmp_path: Path) -> Iterator[Terminal]:
+    name = f"earmark-test-{uuid.uuid4().hex[:8]}"
+    env = {"EARMARK_HOME": str(tmp_path / "home"), "TEXTUAL_ANIMATIONS": "none"}
+    command = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
+    subprocess.run(
+        [
+            "tmux",
+            "new-session",
+            "-d",
+            "-s",
+            name,
+            "-x",
+            "120",
+            "-y",
+            "40",
+            "-e",
+            "COLORTERM=truecolor",
+            f"env {command} {shlex.quote(str(EARMARK))}",
+        ],
+        check=True,
+        env={**os.environ, "TERM": os.environ.get("TERM", "xterm-256color")},
+    )
+    subprocess.run(["tmux", "set-option", "-t", name, "remain-on-exit", "on"], check=True)
+    try:
+        yield Terminal(name)
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True, check=False)
+
+
+def test_read_search_jump_resize_quit(terminal: Terminal) -> None:
+    start = time.monotonic()
+    terminal.wait_for(lambda s: "00:00:00  Ilya Sutskever" in s and "Research taste" in s)
+    first_paint = time.monotonic() - start
+    assert first_paint < 10  # a generous bound for a loaded machine; make bench measures it
+
+    terminal.send("]")
+    screen = terminal.wait_for(lambda s: "00:09:39  Dwarkesh Patel" in s)
+    assert "Emotions as Value Functions" in screen
+
+    terminal.send("/")
+    terminal.wait_for(lambda s: "Search everything" in s)
+    terminal.send("sentient life", literal=True)
+    terminal.wait_for(lambda s: "Zabelle_26" in s)  # the best hit, a comment that quotes it
+    terminal.send("Enter")
+    terminal.wait_for(lambda s: "Search everything" not in s and "match " in s)
+
+    terminal.send("?")
+    terminal.wait_for(
+        lambda s: "Close search, keep terms lit" in s or ("Search" in s and "Keys" in s)
+    )
+    terminal.send("Escape")
+    time.sleep(0.15)  # Escape followed too soon by another key arrives as alt+key
+
+    terminal.tmux("resize-window", "-t", terminal.name, "-x", "60", "-y", "20")
+    terminal.wait_for(lambda s: len(s.splitlines()) <= 20)
+    terminal.tmux("resize-window", "-t", terminal.name, "-x", "120", "-y", "40")
+    terminal.wait_for(lambda s: "Research taste" in s)
+
+    terminal.send("q")
+    deadline = time.monotonic() + 10
+    while not terminal.exit_status()[0]:
+        assert time.monotonic() < deadline, terminal.screen()
+        time.sleep(0.05)
+    assert terminal.exit_status() == (True, "0")
+    assert "Traceback" not in terminal.screen()

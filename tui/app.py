@@ -1,0 +1,321 @@
+"""The reader: chapter tree, transcript and side pane, with search as you type.
+
+Data flows one way: the `Library` (files → model → links) is opened before the app starts; the
+app shows one episode at a time and routes the panes' messages (`TurnChanged`, `ChapterChosen`,
+`NoteChosen`, `HitChosen`). The search index is opened in a thread after the first paint, so
+Whoosh is never on the start-up path.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import events, work
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.geometry import Size
+from textual.widgets import Footer, Header, Static
+
+from index.library import Library
+from index.model import Episode, Note
+from index.related import RelatedNotes
+from index.timecode import format_time
+from tui.commands import ChapterCommands
+from tui.screens.go_to_time import GoToTimeScreen
+from tui.screens.help import KEY_GROUPS, HelpScreen
+from tui.widgets.chapter_tree import ChapterTree
+from tui.widgets.search_panel import SearchPanel
+from tui.widgets.side_pane import SidePane
+from tui.widgets.transcript import Transcript
+
+if TYPE_CHECKING:
+    from index.search import SearchIndex
+
+NARROW_COLUMNS = 100
+MIN_SIZE = (40, 10)
+
+
+class EarmarkApp(App[None]):
+    CSS_PATH = "earmark.tcss"
+    TITLE = "earmark"
+    COMMANDS = App.COMMANDS | {ChapterCommands}
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "search", "Search", id="app.search"),
+        Binding("n", "next_match", "Next match", id="app.next_match"),
+        Binding("N", "previous_match", "Previous match", id="app.previous_match", show=False),
+        Binding("right_square_bracket", "next_chapter", "Next chapter", id="app.next_chapter"),
+        Binding(
+            "left_square_bracket", "previous_chapter", "Previous chapter", id="app.previous_chapter"
+        ),
+        Binding("t", "go_to_time", "Go to time", id="app.go_to_time"),
+        Binding("s", "toggle_side_pane", "Side pane", id="app.toggle_side_pane"),
+        Binding("tab", "focus_next", "Next pane", id="app.focus_next", show=False),
+        Binding(
+            "shift+tab", "focus_previous", "Previous pane", id="app.focus_previous", show=False
+        ),
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "Chapters, episodes, commands",
+            id="app.palette",
+            show=False,
+        ),
+        Binding("question_mark,f1", "help", "Help", id="app.help"),
+        Binding("q", "quit", "Quit", id="app.quit"),
+    ]
+
+    def __init__(self, library: Library) -> None:
+        super().__init__()
+        self.library = library
+        self.episode: Episode | None = None
+        self.related: RelatedNotes | None = None
+        self.search_index: SearchIndex | None = None
+        self._side_pane_wanted: bool | None = None
+        self._lit_query = ""
+        self._matches: list[int] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield SearchPanel(self.chapter_title, id="search")
+        with Horizontal(id="main"):
+            yield ChapterTree(id="tree")
+            yield Transcript(id="transcript")
+            yield SidePane(id="side")
+        yield Static(id="status")
+        yield Static(Text("The terminal is too small for earmark: make it larger."), id="too-small")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(ChapterTree).show_library(self.library.infos)
+        if self.library.infos:
+            self._show_episode(self.library.infos[0].id)
+        self.query_one(Transcript).focus()
+        self._fit_to_size()
+        for problem in self.library.problems[:3]:
+            self.notify(problem, title="Not read", severity="warning", timeout=10, markup=False)
+        if len(self.library.problems) > 3:
+            more = len(self.library.problems) - 3
+            self.notify(
+                f"…and {more} more (see `earmark export`)", severity="warning", markup=False
+            )
+        self.call_after_refresh(self._open_search_index)
+
+    # -- showing an episode --------------------------------------------------------------------
+
+    def _show_episode(self, episode_id: str, turn: int = 0) -> None:
+        if self.episode is not None and self.episode.id == episode_id:
+            self.query_one(Transcript).go_to_turn(turn)
+            return
+        self.episode = self.library.episode(episode_id)
+        self.related = RelatedNotes(self.episode)
+        self.title = self.episode.title
+        self.sub_title = self.episode.show or ""
+        self._light(self._lit_query)
+        self.query_one(Transcript).show_episode(self.episode, turn)
+
+    def on_transcript_turn_changed(self, event: Transcript.TurnChanged) -> None:
+        if self.related is None or event.episode is not self.episode:
+            return
+        turn = event.episode.turns[event.turn]
+        self.query_one(SidePane).show_turn(self.related, event.turn)
+        self.query_one(ChapterTree).mark_current(event.episode.id, turn.chapter)
+        self._update_status()
+
+    def _update_status(self) -> None:
+        episode, transcript = self.episode, self.query_one(Transcript)
+        if episode is None or not episode.turns:
+            return
+        turn = episode.turns[transcript.cursor]
+        chapter = episode.chapters[turn.chapter].title if episode.chapters else ""
+        read = round(100 * turn.start / episode.duration) if episode.duration else 0
+        parts = [episode.title, chapter, format_time(turn.start, hours=True), f"{read}%"]
+        if self._lit_query:
+            position = self._match_position(transcript.cursor)
+            parts.append(
+                f"match {position}/{len(self._matches)}" if self._matches else "no matches"
+            )
+        self.query_one("#status", Static).update(
+            Text(" · ".join(parts), no_wrap=True, overflow="ellipsis")
+        )
+
+    def chapter_title(self, episode_id: str, chapter: int | None) -> str:
+        info = next((info for info in self.library.infos if info.id == episode_id), None)
+        if info is None or chapter is None or not 0 <= chapter < len(info.chapters):
+            return info.title if info else ""
+        return info.chapters[chapter].title
+
+    # -- jumping -------------------------------------------------------------------------------
+
+    def go_to_chapter(self, episode_id: str, chapter: int | None) -> None:
+        episode = self.library.episode(episode_id)
+        first = next((t.index for t in episode.turns if t.chapter == chapter), 0)
+        self._show_episode(episode_id, first if chapter is not None else 0)
+        self.query_one(Transcript).focus()
+
+    def on_chapter_tree_chapter_chosen(self, event: ChapterTree.ChapterChosen) -> None:
+        self.go_to_chapter(event.place.episode, event.place.chapter)
+
+    def on_side_pane_note_chosen(self, event: SidePane.NoteChosen) -> None:
+        self._jump_to_note(event.note)
+
+    def _jump_to_note(self, note: Note) -> None:
+        if self.episode is None or not note.related:
+            self.notify("This note is about the whole episode.", timeout=3)
+            return
+        link = note.related[0]
+        if link.turn is not None:
+            self.query_one(Transcript).go_to_turn(link.turn)
+        elif link.chapter is not None:
+            self.go_to_chapter(self.episode.id, link.chapter)
+
+    def on_search_panel_hit_chosen(self, event: SearchPanel.HitChosen) -> None:
+        hit = event.hit
+        self._light(event.query)
+        episode = self.library.episode(hit.episode)
+        transcript = self.query_one(Transcript)
+        if hit.kind in ("summary", "comment"):
+            note = next((n for n in episode.notes if n.id == hit.id), None)
+            self._show_episode(hit.episode, self._turn_of(episode, note))
+            if note is not None and self.related is not None:
+                self.query_one(SidePane).show_turn(self.related, transcript.cursor, keep=note.id)
+        elif hit.kind == "chapter":
+            self.go_to_chapter(hit.episode, hit.chapter)
+        else:
+            self._show_episode(hit.episode, int(hit.id.rsplit("/", 1)[1]))
+        transcript.focus()
+
+    @staticmethod
+    def _turn_of(episode: Episode, note: Note | None) -> int:
+        if note is not None and note.related and note.related[0].turn is not None:
+            return note.related[0].turn
+        return 0
+
+    def on_search_panel_closed(self, event: SearchPanel.Closed) -> None:
+        self._light(event.query)
+        self.query_one(Transcript).focus()
+
+    # -- lit terms and n/N ---------------------------------------------------------------------
+
+    def _light(self, query: str) -> None:
+        """Light the query's terms in the transcript and find the turns that hold them."""
+        self._lit_query = query.strip()
+        transcript = self.query_one(Transcript)
+        if not self._lit_query or self.episode is None or self.search_index is None:
+            transcript.set_highlighter(None)
+            self._matches = []
+        else:
+            from index.snippets import lit_spans
+
+            highlighter = partial(lit_spans, marks=self.search_index.marks(self._lit_query))
+            transcript.set_highlighter(highlighter)
+            self._matches = [
+                turn.index
+                for turn in self.episode.turns
+                if any(highlighter(paragraph) for paragraph in turn.paragraphs)
+            ]
+        self._update_status()
+
+    def _match_position(self, cursor: int) -> int:
+        return sum(1 for turn in self._matches if turn <= cursor)
+
+    def action_next_match(self) -> None:
+        self._step_match(+1)
+
+    def action_previous_match(self) -> None:
+        self._step_match(-1)
+
+    def _step_match(self, direction: int) -> None:
+        if not self._matches:
+            self.notify(
+                "No search terms to find: press / to search."
+                if not self._lit_query
+                else "No matches in this episode.",
+                timeout=3,
+            )
+            return
+        cursor = self.query_one(Transcript).cursor
+        ahead = [t for t in self._matches if (t > cursor if direction > 0 else t < cursor)]
+        target = (
+            (ahead[0] if direction > 0 else ahead[-1])
+            if ahead
+            else (self._matches[0] if direction > 0 else self._matches[-1])
+        )
+        self.query_one(Transcript).go_to_turn(target)
+
+    # -- other actions -------------------------------------------------------------------------
+
+    def action_search(self) -> None:
+        self.query_one(SearchPanel).open()
+
+    def action_next_chapter(self) -> None:
+        self._step_chapter(+1)
+
+    def action_previous_chapter(self) -> None:
+        self._step_chapter(-1)
+
+    def _step_chapter(self, direction: int) -> None:
+        if self.episode is None or not self.episode.turns:
+            return
+        transcript = self.query_one(Transcript)
+        current = self.episode.turns[transcript.cursor]
+        chapter = current.chapter + direction
+        first_of_current = next(t.index for t in self.episode.turns if t.chapter == current.chapter)
+        if direction < 0 and transcript.cursor != first_of_current:
+            chapter = current.chapter  # like [ in an editor: first back to this chapter's start
+        if 0 <= chapter < len(self.episode.chapters):
+            self.go_to_chapter(self.episode.id, chapter)
+
+    def action_go_to_time(self) -> None:
+        def go(seconds: int | None) -> None:
+            if seconds is None or self.episode is None or not self.episode.turns:
+                return
+            turns = self.episode.turns
+            turn = max((t.index for t in turns if t.start <= seconds), default=0)
+            self.query_one(Transcript).go_to_turn(turn)
+
+        self.push_screen(GoToTimeScreen(), go)
+
+    def action_toggle_side_pane(self) -> None:
+        side = self.query_one(SidePane)
+        self._side_pane_wanted = not side.display
+        self._fit_to_size()
+
+    def action_help(self) -> None:
+        classes = {
+            cls.__name__: cls
+            for cls in (type(self), Transcript, SearchPanel, SidePane, ChapterTree)
+        }
+        groups = [(title, list(classes[name].BINDINGS)) for title, name in KEY_GROUPS]
+        self.push_screen(HelpScreen(groups))
+
+    # -- size ----------------------------------------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit_to_size(event.size)
+
+    def _fit_to_size(self, size: Size | None = None) -> None:
+        width, height = size or self.size
+        too_small = width < MIN_SIZE[0] or height < MIN_SIZE[1]
+        self.screen.set_class(too_small, "too-small")
+        wide = width >= NARROW_COLUMNS
+        show_side = self._side_pane_wanted if self._side_pane_wanted is not None else wide
+        self.query_one(SidePane).display = show_side
+        self.query_one(ChapterTree).display = width >= 70
+
+    # -- search index --------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="index")
+    def _open_search_index(self) -> None:
+        try:
+            from index.search import SearchIndex
+
+            index = SearchIndex.open(self.library)
+        except Exception as error:  # the reader stays usable without search
+            self.call_from_thread(self.query_one(SearchPanel).index_failed, str(error))
+            return
+        self.search_index = index
+        self.call_from_thread(self.query_one(SearchPanel).index_ready, index)

@@ -1,0 +1,52 @@
+"""Ask for a time (``25:13``, ``1:02:03``) and return it in seconds."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label
+
+from index.timecode import TimecodeError, parse_time
+
+
+class GoToTimeScreen(ModalScreen[int | None]):
+    DEFAULT_CSS = """
+    GoToTimeScreen {
+        align: center middle;
+    }
+    GoToTimeScreen > Vertical {
+        width: 40;
+        height: auto;
+        border: round $accent;
+        background: $surface;
+        padding: 0 1;
+    }
+    GoToTimeScreen Label.error {
+        color: $text-error;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="time.cancel"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical() as box:
+            box.border_title = "Go to time"
+            yield Input(placeholder="25:13 or 1:02:03", id="time")
+            yield Label("", id="time-error")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        try:
+            self.dismiss(parse_time(event.value))
+        except TimecodeError:
+            error = self.query_one("#time-error", Label)
+            error.update("Type a time like 25:13 or 1:02:03")
+            error.add_class("error")
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,76 @@
+"""The key table: every binding of the app and its panes, with what it does."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+# Where each group of keys works, and the classes whose BINDINGS it lists.
+KEY_GROUPS: tuple[tuple[str, str], ...] = (
+    ("Everywhere", "EarmarkApp"),
+    ("Transcript", "Transcript"),
+    ("Search panel", "SearchPanel"),
+    ("Side pane", "SidePane"),
+    ("Chapter tree", "ChapterTree"),
+)
+
+
+def key_table(groups: list[tuple[str, list[BindingType]]]) -> Table:
+    table = Table(box=None, show_header=False, padding=(0, 2, 0, 0), expand=True)
+    table.add_column(style="bold #ffd75f", no_wrap=True)
+    table.add_column()
+    for title, bindings in groups:
+        table.add_row(Text(title, style="bold underline"), Text(""))
+        for binding in bindings:
+            if isinstance(binding, Binding) and binding.description:
+                keys = " / ".join(_key_name(key) for key in binding.key.split(","))
+                table.add_row(Text(keys), Text(binding.description))
+        table.add_row(Text(""), Text(""))
+    return table
+
+
+def _key_name(key: str) -> str:
+    names = {
+        "question_mark": "?",
+        "slash": "/",
+        "left_square_bracket": "[",
+        "right_square_bracket": "]",
+    }
+    return names.get(key, key)
+
+
+class HelpScreen(ModalScreen[None]):
+    DEFAULT_CSS = """
+    HelpScreen {
+        align: center middle;
+    }
+    HelpScreen > VerticalScroll {
+        width: 72;
+        max-width: 100%;
+        height: auto;
+        max-height: 90%;
+        border: round $accent;
+        background: $surface;
+        padding: 0 1;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark,f1", "dismiss", "Close help", id="help.close"),
+    ]
+
+    def __init__(self, groups: list[tuple[str, list[BindingType]]]) -> None:
+        super().__init__()
+        self._groups = groups
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll() as scroll:
+            scroll.border_title = "Keys"
+            yield Static(key_table(self._groups))

@@ -1,0 +1,75 @@
+"""Episodes and their chapters, with start times; the current chapter follows the reading."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from index.library import EpisodeInfo
+from index.timecode import format_time
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """What a tree node stands for: an episode, or one of its chapters."""
+
+    episode: str
+    chapter: int | None = None
+
+
+class ChapterTree(Tree[Place]):
+    DEFAULT_CSS = """
+    ChapterTree {
+        background: $panel;
+        padding: 0 1;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "cursor_down", "Next chapter in the list", id="tree.down", show=False),
+        Binding("k", "cursor_up", "Previous chapter in the list", id="tree.up", show=False),
+    ]
+
+    class ChapterChosen(Message):
+        def __init__(self, place: Place) -> None:
+            self.place = place
+            super().__init__()
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(Text("Library"), id=id)
+        self.show_root = False
+        self.guide_depth = 2
+        self._chapters: dict[tuple[str, int], TreeNode[Place]] = {}
+        self._episodes: dict[str, TreeNode[Place]] = {}
+
+    def show_library(self, infos: tuple[EpisodeInfo, ...]) -> None:
+        self.clear()
+        self._chapters.clear()
+        self._episodes.clear()
+        for info in infos:
+            episode = self.root.add(Text(info.title, style="bold"), Place(info.id), expand=True)
+            self._episodes[info.id] = episode
+            for chapter in info.chapters:
+                label = Text.assemble(
+                    (format_time(chapter.start).rjust(7), "dim"), "  ", chapter.title
+                )
+                self._chapters[(info.id, chapter.index)] = episode.add_leaf(
+                    label, Place(info.id, chapter.index)
+                )
+
+    def mark_current(self, episode: str, chapter: int) -> None:
+        """Put the tree's cursor on the chapter being read, without moving focus."""
+        node = self._chapters.get((episode, chapter)) or self._episodes.get(episode)
+        if node is not None and self.cursor_node is not node:
+            self.move_cursor(node, animate=False)
+
+    def on_tree_node_selected(self, event: Tree.NodeSelected[Place]) -> None:
+        event.stop()
+        if event.node.data is not None:
+            self.post_message(self.ChapterChosen(event.node.data))

@@ -1,0 +1,154 @@
+"""What the notes, summaries and readers said about the passage being read.
+
+For the current turn: notes linked to it, then those linked to its chapter (`RelatedNotes`),
+grouped "Notes & summaries" and "Comments"; then, folded under one heading, the notes about the
+whole episode. Each item says where it comes from, why it is shown and its time; long items fold
+(``o`` unfolds); Enter jumps to the passage the note is anchored to.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from index.model import Link, Note
+from index.related import RelatedNotes
+from index.timecode import format_span
+
+FOLDED_CHARS = 240
+GROUPS = (("summary", "Notes & summaries"), ("comment", "Comments"), ("own", "Your notes"))
+EPISODE_WIDE = "episode-wide"
+
+
+class SidePane(OptionList):
+    DEFAULT_CSS = """
+    SidePane {
+        background: $panel;
+        border: none;
+        padding: 0 1;
+    }
+    SidePane > .option-list--option-disabled {
+        color: $text-accent;
+        text-style: bold;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("o", "unfold", "Unfold note", id="side.unfold"),
+        Binding("j", "cursor_down", "Next note", id="side.down", show=False),
+        Binding("k", "cursor_up", "Previous note", id="side.up", show=False),
+    ]
+
+    class NoteChosen(Message):
+        """Jump to the passage a note is about."""
+
+        def __init__(self, note: Note) -> None:
+            self.note = note
+            super().__init__()
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, markup=False)
+        self._related: RelatedNotes | None = None
+        self._shown: list[tuple[Note, Link | None]] = []
+        self._unfolded: set[str] = set()
+        self._episode_wide_open = False
+        self._turn = 0
+
+    def show_turn(self, related: RelatedNotes, turn: int, *, keep: str | None = None) -> None:
+        """Show the notes for ``turn``; ``keep`` is a note id to highlight if it is among them."""
+        if related is self._related and turn == self._turn and keep is None and self.option_count:
+            return
+        self._related, self._turn = related, turn
+        shown = related.for_turn(turn)
+        if self._episode_wide_open or keep in {n.id for n in related.episode_wide()}:
+            self._episode_wide_open = True
+        self._rebuild(shown, keep)
+
+    def _rebuild(self, shown: list[tuple[Note, Link]], keep: str | None) -> None:
+        assert self._related is not None
+        highlighted = keep or self._highlighted_note_id()
+        self.clear_options()
+        self._shown = []
+        options: list[Option | None] = []  # None draws a separator line
+        for kind, heading in GROUPS:
+            group = [(note, link) for note, link in shown if note.kind == kind]
+            if group:
+                options.append(Option(Text(heading), disabled=True))
+                for note, link in group:
+                    options.append(self._option(note, link))
+                    options.append(None)
+        if not shown:
+            options.append(
+                Option(Text("Nothing written about this passage.", style="dim"), disabled=True)
+            )
+        wide = self._related.episode_wide()
+        if wide:
+            arrow = "▼" if self._episode_wide_open else "▶"
+            options.append(
+                Option(Text(f"{arrow} About the whole episode ({len(wide)})"), id=EPISODE_WIDE)
+            )
+            if self._episode_wide_open:
+                for note in wide:
+                    options.extend((self._option(note, None), None))
+        self.add_options(options)
+        ids = [option.id for option in options if option is not None]
+        if highlighted in ids:
+            self.highlighted = ids.index(highlighted)
+
+    def _option(self, note: Note, link: Link | None) -> Option:
+        self._shown.append((note, link))
+        return Option(note_text(note, link, unfolded=note.id in self._unfolded), id=note.id)
+
+    def _highlighted_note_id(self) -> str | None:
+        if self.highlighted is None or self.highlighted >= self.option_count:
+            return None
+        return self.get_option_at_index(self.highlighted).id
+
+    def _note(self, note_id: str | None) -> Note | None:
+        return next((note for note, _ in self._shown if note.id == note_id), None)
+
+    def action_unfold(self) -> None:
+        note_id = self._highlighted_note_id()
+        if note_id is None or note_id == EPISODE_WIDE or self._related is None:
+            return
+        self._unfolded ^= {note_id}
+        self._rebuild(self._related.for_turn(self._turn), note_id)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id == EPISODE_WIDE and self._related is not None:
+            self._episode_wide_open = not self._episode_wide_open
+            self._rebuild(self._related.for_turn(self._turn), EPISODE_WIDE)
+        elif note := self._note(event.option.id):
+            self.post_message(self.NoteChosen(note))
+
+
+def note_text(note: Note, link: Link | None, *, unfolded: bool = False) -> Text:
+    """One side-pane item: where it comes from and why it is shown, then what it says."""
+    about = [note.source]
+    if note.author:
+        about.append(note.author)
+    if note.times:
+        about.append(format_span(note.times[0]))
+    if link is not None:
+        about.append(link.reason)
+    if note.likes:
+        about.append(f"♥ {note.likes}")
+    text = Text(" · ".join(about), style="dim")
+    text.append("\n")
+    if note.title:
+        text.append(note.title, style="bold")
+        text.append(" ")
+    body = note.text
+    if not unfolded and len(body) > FOLDED_CHARS:
+        body = body[:FOLDED_CHARS].rsplit(" ", 1)[0] + " …"
+        text.append(body)
+        text.append(" (o: more)", style="dim italic")
+    else:
+        text.append(body)
+    return text

@@ -1,0 +1,270 @@
+"""The transcript: a Line-API scroll view over pre-wrapped turns, with a turn cursor.
+
+One widget for the whole transcript (a widget per turn is too slow at this size): the text is laid
+out once per width (`tui.transcript_layout`), each visible line becomes a `Strip` when painted, and
+a jump to a turn is a lookup of its first line. The reading position is the cursor turn, not a
+scroll offset, so a resize re-wraps and keeps the same turn in view.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import ClassVar
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from index.model import Episode
+from index.timecode import format_time
+from tui.transcript_layout import Layout, Line, lay_out
+
+GUTTER = 2
+SPEAKER_COLORS = ("#5fafff", "#ffaf5f", "#87d787", "#d787d7", "#d7d75f", "#5fd7d7")
+# A function that finds the lit spans (start, end) in a paragraph.
+Highlighter = Callable[[str], list[tuple[int, int]]]
+
+
+class Transcript(ScrollView, can_focus=True):
+    """Speaker turns with timestamps; ``cursor`` is the index of the current turn."""
+
+    DEFAULT_CSS = """
+    Transcript {
+        background: $surface;
+        color: $foreground;
+        padding: 0 1;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j,down", "next_turn", "Next turn", id="transcript.next_turn", show=False),
+        Binding(
+            "k,up", "previous_turn", "Previous turn", id="transcript.previous_turn", show=False
+        ),
+        Binding("space,pagedown", "page_down", "Page down", id="transcript.page_down", show=False),
+        Binding("b,pageup", "page_up", "Page up", id="transcript.page_up", show=False),
+        Binding("g,home", "first_turn", "Start", id="transcript.first_turn", show=False),
+        Binding("G,end", "last_turn", "End", id="transcript.last_turn", show=False),
+    ]
+
+    cursor: reactive[int] = reactive(0, init=False)
+
+    class TurnChanged(Message):
+        """The cursor moved to another turn."""
+
+        def __init__(self, episode: Episode, turn: int) -> None:
+            self.episode = episode
+            self.turn = turn
+            super().__init__()
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.episode: Episode | None = None
+        self._layout: Layout | None = None
+        self._highlighter: Highlighter | None = None
+        self._lit: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        self._strips: LRUCache[tuple[int, bool], Strip] = LRUCache(2048)
+        self._speaker_styles: dict[str, Style] = {}
+
+    # -- what is shown -------------------------------------------------------------------------
+
+    def show_episode(self, episode: Episode, turn: int = 0) -> None:
+        self.episode = episode
+        speakers = dict.fromkeys(t.speaker for t in episode.turns)
+        self._speaker_styles = {
+            name: Style(color=SPEAKER_COLORS[i % len(SPEAKER_COLORS)], bold=True)
+            for i, name in enumerate(speakers)
+        }
+        self._lit.clear()
+        self._relayout()
+        self.go_to_turn(turn, force_message=True)
+
+    def set_highlighter(self, highlighter: Highlighter | None) -> None:
+        """Light the spans ``highlighter`` finds (search terms) in every paragraph."""
+        self._highlighter = highlighter
+        self._lit.clear()
+        self._strips.clear()
+        self.refresh()
+
+    def go_to_turn(self, turn: int, *, force_message: bool = False) -> None:
+        """Move the cursor to a turn and bring its start to the top of the view."""
+        if not self.episode or not self.episode.turns:
+            return
+        turn = max(0, min(turn, len(self.episode.turns) - 1))
+        if turn == self.cursor and force_message:
+            self.post_message(self.TurnChanged(self.episode, turn))
+        self.cursor = turn
+        self._scroll_to_cursor()
+
+    @property
+    def layout_lines(self) -> tuple[Line, ...]:
+        return self._layout.lines if self._layout else ()
+
+    # -- keys ----------------------------------------------------------------------------------
+
+    def action_next_turn(self) -> None:
+        self._move_cursor(self.cursor + 1)
+
+    def action_previous_turn(self) -> None:
+        self._move_cursor(self.cursor - 1)
+
+    def action_first_turn(self) -> None:
+        self.go_to_turn(0)
+
+    def action_last_turn(self) -> None:
+        if self.episode:
+            self.go_to_turn(len(self.episode.turns) - 1)
+
+    def action_page_down(self) -> None:
+        self._page(+1)
+
+    def action_page_up(self) -> None:
+        self._page(-1)
+
+    def _move_cursor(self, turn: int) -> None:
+        if not self.episode or not 0 <= turn < len(self.episode.turns) or self._layout is None:
+            return
+        self.cursor = turn
+        first, last = self._layout.first_line[turn], self._layout.last_line(turn)
+        top, height = round(self.scroll_y), self.scrollable_content_region.height
+        if first < top or last >= top + height:
+            self._scroll_to_cursor()
+
+    def _page(self, direction: int) -> None:
+        if self._layout is None:
+            return
+        height = max(self.scrollable_content_region.height - 1, 1)
+        self.scroll_to(y=self.scroll_y + direction * height, animate=False)
+        self._cursor_to_top_turn()
+
+    # -- reacting ------------------------------------------------------------------------------
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self._strips.clear()
+        self.refresh()
+        if self.episode:
+            self.post_message(self.TurnChanged(self.episode, new))
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        if self._layout is None:
+            return
+        first, last = self._layout.first_line[self.cursor], self._layout.last_line(self.cursor)
+        top, height = round(new), self.scrollable_content_region.height
+        if last < top or first >= top + height:  # scrolled away (wheel, scrollbar): follow
+            self._cursor_to_top_turn()
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self.episode and (self._layout is None or self._layout.width != self._text_width):
+            self._relayout()
+            self._scroll_to_cursor()
+
+    def on_click(self, event: events.Click) -> None:
+        if self._layout is None:
+            return
+        line = round(self.scroll_y) + event.y
+        if 0 <= line < len(self._layout.lines):
+            self.cursor = self._layout.turn_at(line)
+
+    # -- painting ------------------------------------------------------------------------------
+
+    @property
+    def _text_width(self) -> int:
+        return max(self.scrollable_content_region.width - GUTTER, 8)
+
+    def _relayout(self) -> None:
+        if self.episode is None:
+            return
+        self._layout = lay_out(self.episode.turns, self._text_width)
+        self._strips.clear()
+        self.virtual_size = Size(self._text_width + GUTTER, len(self._layout.lines))
+        self.refresh()
+
+    def _scroll_to_cursor(self) -> None:
+        """Bring the cursor turn's first line to the top of the view."""
+        if self._layout is not None:
+            self.scroll_to(y=self._layout.first_line[self.cursor], animate=False, immediate=True)
+
+    def _cursor_to_top_turn(self) -> None:
+        if self._layout is not None:
+            self.cursor = self._layout.turn_at(round(self.scroll_y))
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        width = self.scrollable_content_region.width
+        index = scroll_y + y
+        if self._layout is None or index >= len(self._layout.lines):
+            return Strip.blank(width, self.rich_style)
+        line = self._layout.lines[index]
+        current = line.turn == self.cursor
+        key = (index, current)
+        strip = self._strips.get(key)
+        if strip is None:
+            strip = self._paint(line, current)
+            self._strips[key] = strip
+        return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
+
+    def _paint(self, line: Line, current: bool) -> Strip:
+        assert self.episode is not None
+        base = self.rich_style
+        gutter = Segment(
+            "▌ " if current and line.kind != "blank" else "  ", base + Style(color="#5f87ff")
+        )
+        turn = self.episode.turns[line.turn]
+        if line.kind == "chapter":
+            chapter = self.episode.chapters[turn.chapter]
+            title = f"── {chapter.title} "
+            segments = [
+                Segment("  "),
+                Segment(title, base + Style(color="#af87ff", bold=True)),
+                Segment(
+                    "─" * max(self._text_width - cell_len(title), 0), base + Style(color="#5f5f87")
+                ),
+            ]
+        elif line.kind == "header":
+            speaker = self._speaker_styles.get(turn.speaker, Style(bold=True))
+            segments = [
+                gutter,
+                Segment(format_time(turn.start, hours=True), base + Style(dim=True)),
+                Segment("  "),
+                Segment(turn.speaker, base + speaker),
+            ]
+        elif line.kind == "text":
+            segments = [gutter, *self._text_segments(line, base)]
+        else:
+            segments = [gutter]
+        return Strip(segments).simplify()
+
+    def _text_segments(self, line: Line, base: Style) -> list[Segment]:
+        assert self.episode is not None
+        paragraph = self.episode.turns[line.turn].paragraphs[line.paragraph]
+        lit = self._lit_spans(line.turn, line.paragraph, paragraph)
+        segments, at = [], line.start
+        style_lit = base + Style(color="black", bgcolor="#ffd75f", bold=True)
+        for start, end in lit:
+            start, end = max(start, line.start), min(end, line.end)
+            if start >= end:
+                continue
+            if start > at:
+                segments.append(Segment(paragraph[at:start], base))
+            segments.append(Segment(paragraph[start:end], style_lit))
+            at = end
+        if at < line.end:
+            segments.append(Segment(paragraph[at : line.end], base))
+        return segments
+
+    def _lit_spans(self, turn: int, paragraph: int, text: str) -> list[tuple[int, int]]:
+        if self._highlighter is None:
+            return []
+        key = (turn, paragraph)
+        if key not in self._lit:
+            self._lit[key] = self._highlighter(text)
+        return self._lit[key]

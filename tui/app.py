@@ -11,6 +11,7 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import events, work
 from textual.app import App, ComposeResult
@@ -35,6 +36,8 @@ if TYPE_CHECKING:
     from index.search import SearchIndex
 
 NARROW_COLUMNS = 100
+TREE_COLUMNS = 70
+STATUS_PADDING = 2
 MIN_SIZE = (40, 10)
 
 
@@ -132,15 +135,20 @@ class EarmarkApp(App[None]):
         turn = episode.turns[transcript.cursor]
         chapter = episode.chapters[turn.chapter].title if episode.chapters else ""
         read = round(100 * turn.start / episode.duration) if episode.duration else 0
-        parts = [episode.title, chapter, format_time(turn.start, hours=True), f"{read}%"]
+        where = [chapter, format_time(turn.start, hours=True), f"{read}%"]
         if self._lit_query:
             position = self._match_position(transcript.cursor)
-            parts.append(
+            where.append(
                 f"match {position}/{len(self._matches)}" if self._matches else "no matches"
             )
-        self.query_one("#status", Static).update(
-            Text(" · ".join(parts), no_wrap=True, overflow="ellipsis")
-        )
+        # The header shows the title too: on a narrow line it yields its room to the rest.
+        rest = " · ".join(where)
+        room = self.size.width - STATUS_PADDING - cell_len(rest) - len(" · ")
+        title = episode.title
+        if cell_len(title) > room:
+            title = title[: room - 1].rstrip() + "…" if room > 1 else ""
+        line = f"{title} · {rest}" if title else rest
+        self.query_one("#status", Static).update(Text(line, no_wrap=True, overflow="ellipsis"))
 
     def chapter_title(self, episode_id: str, chapter: int | None) -> str:
         info = next((info for info in self.library.infos if info.id == episode_id), None)
@@ -285,12 +293,13 @@ class EarmarkApp(App[None]):
         self._fit_to_size()
 
     def action_help(self) -> None:
-        classes = {
-            cls.__name__: cls
-            for cls in (type(self), Transcript, SearchPanel, SidePane, ChapterTree)
-        }
-        groups = [(title, list(classes[name].BINDINGS)) for title, name in KEY_GROUPS]
-        self.push_screen(HelpScreen(groups))
+        self.push_screen(HelpScreen(self.key_groups()))
+
+    @classmethod
+    def key_groups(cls) -> list[tuple[str, list[BindingType]]]:
+        """Every pane's bindings under the heading of where they work (help, README)."""
+        classes = {c.__name__: c for c in (cls, Transcript, SearchPanel, SidePane, ChapterTree)}
+        return [(title, list(classes[name].BINDINGS)) for title, name in KEY_GROUPS]
 
     # -- size ----------------------------------------------------------------------------------
 
@@ -304,7 +313,9 @@ class EarmarkApp(App[None]):
         wide = width >= NARROW_COLUMNS
         show_side = self._side_pane_wanted if self._side_pane_wanted is not None else wide
         self.query_one(SidePane).display = show_side
-        self.query_one(ChapterTree).display = width >= 70
+        # Below NARROW_COLUMNS two panes at most: the transcript and the tree or the side pane.
+        self.query_one(ChapterTree).display = width >= TREE_COLUMNS and (wide or not show_side)
+        self.call_after_refresh(self._update_status)  # the status line fits the new width
 
     # -- search index --------------------------------------------------------------------------
 

@@ -80,15 +80,45 @@ def evaluate(episode: Episode, labels_file: Path) -> Result:
     return Result(chapter_hits, len(labels["items"]), turn_hits, turn_total, misses)
 
 
+SECTION = "# Note linking"
+
+
+def report(result: Result, labels_file: Path) -> str:
+    """The RESULTS.md section: precision@1 at both levels, and every miss."""
+    lines = [
+        SECTION,
+        "",
+        f"Precision@1 of each note's first `related` link on `{labels_file.name}` "
+        "(the labelled sample; the linker never reads it). Targets: chapter ≥ 0.90, turn ≥ 0.80.",
+        "",
+        "| level | precision@1 | hits |",
+        "|---|---|---|",
+        f"| chapter | {result.chapter_precision:.3f} "
+        f"| {result.chapter_hits}/{result.chapter_total} |",
+        f"| turn | {result.turn_precision:.3f} | {result.turn_hits}/{result.turn_total} |",
+        "",
+        "Misses:",
+        "",
+        *(f"- {miss}" for miss in result.misses or ["none"]),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def write_section(results_file: Path, section: str) -> None:
+    """Replace this section of RESULTS.md (or add it), leaving the search tables as they are."""
+    text = results_file.read_text(encoding="utf-8") if results_file.exists() else ""
+    kept = text.split("\n" + SECTION, 1)[0].rstrip("\n")
+    results_file.write_text((kept + "\n\n" if kept else "") + section, encoding="utf-8")
+
+
 if __name__ == "__main__":
     import sys
 
     from index.library import Library
+    from tests.bench.run import RESULTS
 
+    labels = Path(sys.argv[1])
     library = Library.open(Path(__file__).resolve().parents[2] / "data")
-    result = evaluate(library.episodes[0], Path(sys.argv[1]))
-    print(
-        f"chapter P@1 {result.chapter_precision:.3f} ({result.chapter_hits}/{result.chapter_total})"
-    )
-    print(f"turn P@1 {result.turn_precision:.3f} ({result.turn_hits}/{result.turn_total})")
-    print("\n".join(result.misses))
+    section = report(evaluate(library.episodes[0], labels), labels)
+    write_section(RESULTS, section)
+    print(section)

@@ -36,6 +36,18 @@ def key_table(groups: list[tuple[str, list[BindingType]]]) -> Table:
     return table
 
 
+def key_markdown(groups: list[tuple[str, list[BindingType]]]) -> str:
+    """The same table in Markdown, for the README."""
+    lines = ["| keys | what they do |", "|---|---|"]
+    for title, bindings in groups:
+        lines.append(f"| **{title}** | |")
+        for binding in bindings:
+            if isinstance(binding, Binding) and binding.description:
+                keys = " / ".join(f"`{_key_name(key)}`" for key in binding.key.split(","))
+                lines.append(f"| {keys} | {binding.description} |")
+    return "\n".join(lines)
+
+
 def _key_name(key: str) -> str:
     names = {
         "question_mark": "?",

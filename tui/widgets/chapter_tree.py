@@ -32,6 +32,7 @@ class ChapterTree(Tree[Place]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select_cursor", "Go to the chapter", id="tree.go", show=False),
         Binding("j", "cursor_down", "Next chapter in the list", id="tree.down", show=False),
         Binding("k", "cursor_up", "Previous chapter in the list", id="tree.up", show=False),
     ]

@@ -64,6 +64,8 @@ class SearchPanel(Vertical):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down", "move(1)", "Next result", id="search.next_result"),
         Binding("up", "move(-1)", "Previous result", id="search.previous_result"),
+        # A priority binding, so that Enter in the input chooses a result rather than submitting.
+        Binding("enter", "choose", "Go to the chosen result", id="search.choose", priority=True),
         Binding("escape", "close", "Close search, keep terms lit", id="search.close"),
     ]
 
@@ -127,11 +129,11 @@ class SearchPanel(Vertical):
             self._timer.stop()
         self._timer = self.set_timer(DEBOUNCE_SECONDS, lambda: self._search(event.value))
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        if self._index is not None and self._hits_query != event.value and event.value.strip():
+    def action_choose(self) -> None:
+        query = self.query_text
+        if self._index is not None and self._hits_query != query and query.strip():
             # Enter pressed before the answer to what was typed arrived: it cannot wait.
-            self._show(event.value, self._index.search(event.value, limit=RESULT_LIMIT))
+            self._show(query, self._index.search(query, limit=RESULT_LIMIT))
         results = self.query_one(OptionList)
         if results.highlighted is not None and results.highlighted < len(self._hits):
             self._choose(self._hits[results.highlighted])

@@ -39,6 +39,7 @@ class SidePane(OptionList):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select", "Go to the passage the note is about", id="side.go"),
         Binding("o", "unfold", "Unfold note", id="side.unfold"),
         Binding("j", "cursor_down", "Next note", id="side.down", show=False),
         Binding("k", "cursor_up", "Previous note", id="side.up", show=False),

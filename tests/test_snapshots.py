@@ -1,0 +1,51 @@
+"""The key screens, compared with approved SVG snapshots (`pytest --snapshot-update` after
+looking at a deliberate change in the report)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from index.library import Library
+from tests.seeds import DEFAULT_EPISODE_DIR
+from tests.waiting import wait_for
+from tui.app import EarmarkApp
+from tui.widgets.search_panel import SearchPanel
+
+
+@pytest.fixture(autouse=True)
+def no_animation(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
+
+
+def _app() -> EarmarkApp:
+    return EarmarkApp(Library.open(DEFAULT_EPISODE_DIR.parent))
+
+
+async def _searched(pilot: Pilot[Any]) -> None:
+    app: EarmarkApp = pilot.app  # type: ignore[assignment]
+    await wait_for(pilot, lambda: app.search_index is not None)
+    await pilot.press("slash")
+    app.query_one(SearchPanel).query_one(Input).cursor_blink = False
+    await pilot.press(*"value function")
+    results = app.query_one("#search-results")
+    await wait_for(pilot, lambda: results.option_count > 0)
+
+
+def test_main_screen_wide(snap_compare: Any) -> None:
+    assert snap_compare(_app(), press=["right_square_bracket"], terminal_size=(120, 40))
+
+
+def test_main_screen_80_by_24(snap_compare: Any) -> None:
+    assert snap_compare(_app(), press=["j"], terminal_size=(80, 24))
+
+
+def test_search_with_results(snap_compare: Any) -> None:
+    assert snap_compare(_app(), terminal_size=(120, 40), run_before=_searched)
+
+
+def test_help(snap_compare: Any) -> None:
+    assert snap_compare(_app(), press=["question_mark"], terminal_size=(80, 24))

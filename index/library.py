@@ -21,7 +21,6 @@ from pathlib import Path
 
 from index.episode_cache import EpisodeCache, fingerprint
 from index.errors import EarmarkError, FormatError
-from index.formats import parse_file
 from index.model import Chapter, Document, Episode, Note
 from index.paths import cache_dir
 
@@ -38,8 +37,9 @@ class _Folder:
 
     @property
     def key(self) -> str:
-        """Where this episode's cache entry lives: the same files always map to the same entry."""
-        return "\0".join(str(path.resolve()) for path in self.files)
+        """Where this episode's cache entry lives: the same files always map to the same entry
+        (they are found under the library's resolved root)."""
+        return "\0".join(map(str, self.files))
 
     def fingerprint(self) -> str:
         settings = (self.settings,) if self.settings and self.settings.is_file() else ()
@@ -89,6 +89,9 @@ class Library:
         root = Path(path).expanduser()
         if not root.exists():
             raise EarmarkError(f"{root}: no such file or folder")
+        # Resolved once here, so the paths found under it are absolute and need no resolving
+        # each (that was most of the time of opening a 1,000-episode library).
+        root = root.resolve()
         store = cache or EpisodeCache(cache_dir())
         problems: list[str] = []
         folders = _episode_folders(root, problems)
@@ -103,14 +106,15 @@ class Library:
                     f"{error.filename or folder.files[0]}: cannot read: {error.strerror}"
                 )
                 continue
-            info = manifest.get(folder.key)
+            key = folder.key
+            info = manifest.get(key)
             if not isinstance(info, EpisodeInfo) or info.fingerprint != episode_fingerprint:
                 info, parse_problems = library._parse(folder, episode_fingerprint)
                 if info is None:  # nothing readable: reported now, tried again next time
                     problems.extend(parse_problems)
                     continue
             library._folders[info.id] = folder
-            fresh_manifest[folder.key] = info
+            fresh_manifest[key] = info
             problems.extend(info.problems)
         if fresh_manifest != manifest:
             store.save_manifest(root, fresh_manifest)
@@ -212,6 +216,8 @@ def _unique_ids(folders: list[_Folder]) -> list[_Folder]:
 
 def _load_episode(folder: _Folder, problems: list[str]) -> Episode | None:
     """Parse the folder's files and merge them; ``None`` when not one of them could be read."""
+    from index.formats import parse_file  # the parsers load only when a file must be parsed
+
     settings = _episode_settings(folder.settings, problems) if folder.settings else {}
     formats = settings.get("formats")
     documents = []

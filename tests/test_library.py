@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-import index.library
+import index.formats
 from index.episode_cache import EpisodeCache
 from index.errors import EarmarkError
 from index.formats import parse_file
@@ -23,7 +23,7 @@ def parse_counter(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
         parsed.append(path)
         return parse_file(path, format_name)
 
-    monkeypatch.setattr(index.library, "parse_file", counting_parse_file)
+    monkeypatch.setattr(index.formats, "parse_file", counting_parse_file)
     return parsed
 
 

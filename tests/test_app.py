@@ -274,3 +274,24 @@ async def test_enter_typed_before_the_results_arrive_still_jumps(library: Librar
         await wait_for(pilot, lambda: not app.query_one(SearchPanel).has_class("open"))
         turn = library.episodes[0].turns[app.query_one(Transcript).cursor]
         assert "research taste" in turn.text.lower()
+
+
+async def test_several_episodes_in_the_tree(tmp_path: Path) -> None:
+    from tests.bench.synth import write_library
+
+    write_library(tmp_path / "library", 2)
+    library = Library.open(tmp_path / "library")
+    first, second = library.infos
+    app = EarmarkApp(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        tree = app.query_one(ChapterTree)
+        assert [str(node.label) for node in tree.root.children] == [first.title, second.title]
+        tree.focus()
+        second_node = tree.root.children[1]
+        tree.move_cursor(second_node.children[2])
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.episode is not None and app.episode.id == second.id)
+        transcript = app.query_one(Transcript)
+        assert app.episode.turns[transcript.cursor].chapter == 2
+        assert app.title == second.title
+        assert second.chapters[2].title in _status(app)

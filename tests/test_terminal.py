@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -13,6 +14,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.seeds import DEFAULT_EPISODE_DIR
 
 EARMARK = Path(sys.executable).parent / "earmark"
 
@@ -55,34 +58,37 @@ class Terminal:
         return dead == "1", status
 
 
+Start = Callable[..., Terminal]
+
+
 @pytest.fixture
-def terminal(tmp_path: Path) -> Iterator[Terminal]:
-    name = f"earmark-test-{uuid.uuid4().hex[:8]}"
-    env = {"EARMARK_HOME": str(tmp_path / "home"), "TEXTUAL_ANIMATIONS": "none"}
-    command = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
-    subprocess.run(
-        [
-            "tmux",
-            "new-session",
-            "-d",
-            "-s",
-            name,
-            "-x",
-            "120",
-            "-y",
-            "40",
-            "-e",
-            "COLORTERM=truecolor",
-            f"env {command} {shlex.quote(str(EARMARK))}",
-        ],
-        check=True,
-        env={**os.environ, "TERM": os.environ.get("TERM", "xterm-256color")},
-    )
-    subprocess.run(["tmux", "set-option", "-t", name, "remain-on-exit", "on"], check=True)
-    try:
-        yield Terminal(name)
-    finally:
+def start_terminal(tmp_path: Path) -> Iterator[Start]:
+    """Starts ``earmark ARGS`` in a new 120×40 tmux session, with extra environment if given."""
+    names: list[str] = []
+
+    def start(*args: str, **env: str) -> Terminal:
+        name = f"earmark-test-{uuid.uuid4().hex[:8]}"
+        names.append(name)
+        env = {"EARMARK_HOME": str(tmp_path / "home"), "TEXTUAL_ANIMATIONS": "none", **env}
+        settings = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
+        command = shlex.join([str(EARMARK), *args])
+        subprocess.run(
+            ["tmux", "new-session", "-d", "-s", name, "-x", "120", "-y", "40",
+             "-e", "COLORTERM=truecolor", f"env {settings} {command}"],
+            check=True,
+            env={**os.environ, "TERM": os.environ.get("TERM", "xterm-256color")},
+        )  # fmt: skip
+        subprocess.run(["tmux", "set-option", "-t", name, "remain-on-exit", "on"], check=True)
+        return Terminal(name)
+
+    yield start
+    for name in names:
         subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True, check=False)
+
+
+@pytest.fixture
+def terminal(start_terminal: Start) -> Terminal:
+    return start_terminal()
 
 
 def test_read_search_jump_resize_quit(terminal: Terminal) -> None:
@@ -123,3 +129,30 @@ def test_read_search_jump_resize_quit(terminal: Terminal) -> None:
         time.sleep(0.05)
     assert status == (True, "0")
     assert "Traceback" not in terminal.screen()
+
+
+def test_hostile_text_in_a_real_terminal(start_terminal: Start, tmp_path: Path) -> None:
+    folder = tmp_path / "hostile"
+    shutil.copytree(DEFAULT_EPISODE_DIR, folder)
+    page = folder / "transcript-page.txt"
+    hostile = (
+        "[bold red]not markup[/bold red] \x1b]0;pwned\x07\x1b[2J [link=file:///etc/passwd]x[/link]"
+    )
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace("You know what’s crazy?", f"{hostile} crazy?"), encoding="utf-8")
+    terminal = start_terminal(str(folder))
+    title_before = terminal.tmux("display-message", "-p", "-t", terminal.name, "#{pane_title}")
+    screen = terminal.wait_for(lambda s: "[bold red]not markup[/bold red]" in s)
+    assert "[link=file:///etc/passwd]x[/link]" in screen
+    assert "pwned" not in screen
+    title = terminal.tmux("display-message", "-p", "-t", terminal.name, "#{pane_title}")
+    assert title == title_before and "pwned" not in title
+
+
+def test_no_color_paints_in_greys(start_terminal: Start) -> None:
+    terminal = start_terminal(NO_COLOR="1")
+    terminal.wait_for(lambda s: "00:00:00  Ilya Sutskever" in s)
+    painted = terminal.tmux("capture-pane", "-p", "-e", "-t", terminal.name)
+    colours = re.findall(r"[34]8;2;(\d+);(\d+);(\d+)", painted)
+    assert colours, "expected truecolor greys"
+    assert all(red == green == blue for red, green, blue in colours)

@@ -223,7 +223,7 @@ class Transcript(ScrollView, can_focus=True):
             chapter = self.episode.chapters[turn.chapter]
             title = f"── {chapter.title} "
             segments = [
-                Segment("  "),
+                Segment("  ", base),
                 Segment(title, base + Style(color="#af87ff", bold=True)),
                 Segment(
                     "─" * max(self._text_width - cell_len(title), 0), base + Style(color="#5f5f87")
@@ -234,7 +234,7 @@ class Transcript(ScrollView, can_focus=True):
             segments = [
                 gutter,
                 Segment(format_time(turn.start, hours=True), base + Style(dim=True)),
-                Segment("  "),
+                Segment("  ", base),
                 Segment(turn.speaker, base + speaker),
             ]
         elif line.kind == "text":

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint format clean
+.PHONY: run test bench fuzz lint format clean
 
 run: $(STAMP)
 	$(BIN)/earmark
@@ -22,7 +22,12 @@ bench: $(STAMP)
 		&& (apt-get install -y -qq ripgrep >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq ripgrep >/dev/null)) \
 		|| echo "ripgrep not installed: the search benchmark compares with grep -r"; }
 	$(BIN)/python -m tests.bench.run
-	@[ ! -f ../shared/eval/links-dev.json ] || $(BIN)/python -m tests.bench.related_eval ../shared/eval/links-dev.json
+	@[ ! -f ../shared/eval/links-dev.json ] || $(BIN)/python -m tests.bench.related_eval ../shared/eval/links-dev.json tests/bench/links-heldout.json
+
+# The property tests searched much harder: 10,000 examples each (every parser, any query).
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q tests/test_parser_properties.py \
+		tests/test_search.py -k "any_text or any_bytes or mutated or no_string or no_mix"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -27,6 +27,9 @@ class Result:
     turn_hits: int
     turn_total: int
     misses: list[str]
+    # Notes labelled as about the whole episode (``"chapters": []``): a hit has no link.
+    episode_hits: int = 0
+    episode_total: int = 0
 
     @property
     def chapter_precision(self) -> float:
@@ -53,7 +56,7 @@ def find_note(episode: Episode, source: str, match: str) -> Note:
 def evaluate(episode: Episode, labels_file: Path) -> Result:
     labels = json.loads(labels_file.read_text(encoding="utf-8"))
     chapter_start = {chapter.index: chapter.start for chapter in episode.chapters}
-    chapter_hits = turn_hits = turn_total = 0
+    chapter_hits = turn_hits = turn_total = episode_hits = episode_total = 0
     misses = []
     for item in labels["items"]:
         note = find_note(episode, item["source"], item["match"])
@@ -63,6 +66,12 @@ def evaluate(episode: Episode, labels_file: Path) -> Result:
         )
         got_turn = episode.turns[first.turn].start if first and first.turn is not None else None
         why = f"{first.reason} {first.score}" if first else "whole episode"
+        if not item["chapters"]:
+            episode_total += 1
+            episode_hits += first is None
+            if first is not None:
+                misses.append(f"episode-wide: {item['match']!r}: got {got_chapter} ({why})")
+            continue
         if got_chapter in item["chapters"]:
             chapter_hits += 1
         else:
@@ -77,30 +86,40 @@ def evaluate(episode: Episode, labels_file: Path) -> Result:
                 misses.append(
                     f"turn: {item['match']!r}: got {got_turn} ({why}), want {item['turns']}"
                 )
-    return Result(chapter_hits, len(labels["items"]), turn_hits, turn_total, misses)
+    chapter_total = len(labels["items"]) - episode_total
+    return Result(
+        chapter_hits, chapter_total, turn_hits, turn_total, misses, episode_hits, episode_total
+    )
 
 
 SECTION = "# Note linking"
 
 
-def report(result: Result, labels_file: Path) -> str:
-    """The RESULTS.md section: precision@1 at both levels, and every miss."""
+def report(results: list[tuple[Path, Result]]) -> str:
+    """The RESULTS.md section: precision@1 at both levels for each labelled file, and every miss."""
     lines = [
         SECTION,
         "",
-        f"Precision@1 of each note's first `related` link on `{labels_file.name}` "
-        "(the labelled sample; the linker never reads it). Targets: chapter ≥ 0.90, turn ≥ 0.80.",
+        "Precision@1 of each note's first `related` link against labelled notes (the linker "
+        "never reads them). Targets: chapter ≥ 0.90, turn ≥ 0.80. Episode-wide: notes labelled "
+        "as about the whole episode, a hit when the note has no link.",
         "",
-        "| level | precision@1 | hits |",
-        "|---|---|---|",
-        f"| chapter | {result.chapter_precision:.3f} "
-        f"| {result.chapter_hits}/{result.chapter_total} |",
-        f"| turn | {result.turn_precision:.3f} | {result.turn_hits}/{result.turn_total} |",
-        "",
-        "Misses:",
-        "",
-        *(f"- {miss}" for miss in result.misses or ["none"]),
+        "| labels | chapter P@1 | turn P@1 | episode-wide |",
+        "|---|---|---|---|",
     ]
+    for labels_file, result in results:
+        episode_wide = (
+            f"{result.episode_hits}/{result.episode_total}" if result.episode_total else "–"
+        )
+        lines.append(
+            f"| `{labels_file.name}` "
+            f"| {result.chapter_precision:.3f} ({result.chapter_hits}/{result.chapter_total}) "
+            f"| {result.turn_precision:.3f} ({result.turn_hits}/{result.turn_total}) "
+            f"| {episode_wide} |"
+        )
+    for labels_file, result in results:
+        lines += ["", f"Misses on `{labels_file.name}`:", ""]
+        lines += [f"- {miss}" for miss in result.misses or ["none"]]
     return "\n".join(lines) + "\n"
 
 
@@ -117,8 +136,8 @@ if __name__ == "__main__":
     from index.library import Library
     from tests.bench.run import RESULTS
 
-    labels = Path(sys.argv[1])
-    library = Library.open(Path(__file__).resolve().parents[2] / "data")
-    section = report(evaluate(library.episodes[0], labels), labels)
+    episode = Library.open(Path(__file__).resolve().parents[2] / "data").episodes[0]
+    files = [Path(name) for name in sys.argv[1:]]
+    section = report([(labels, evaluate(episode, labels)) for labels in files])
     write_section(RESULTS, section)
     print(section)

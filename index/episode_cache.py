@@ -42,12 +42,16 @@ def code_fingerprint() -> str:
 def fingerprint(episode_id: str, files: tuple[Path, ...]) -> str:
     """Changes whenever a source file (or ``episode.toml``) is added, removed, resized or touched.
 
-    The files are absolute paths (found under a resolved library root). Raises OSError when a
-    file cannot be examined.
+    The files are absolute paths (found under a resolved library root). A file that cannot be
+    examined (it vanished, or is unreadable) counts as such, so the parse that follows reports it.
     """
     digest = hashlib.sha256(f"{code_fingerprint()}\0{episode_id}".encode())
     for file in files:
-        stat = file.stat()
+        try:
+            stat = file.stat()
+        except OSError as error:
+            digest.update(f"\0{file}\0{error.errno}".encode())
+            continue
         digest.update(f"\0{file}\0{stat.st_size}\0{stat.st_mtime_ns}".encode())
     return digest.hexdigest()[:32]
 

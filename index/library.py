@@ -13,6 +13,7 @@ one line in ``Library.problems``; the rest of the library loads.
 
 from __future__ import annotations
 
+import errno
 import re
 import tomllib
 from collections.abc import Iterable
@@ -99,13 +100,7 @@ class Library:
         fresh_manifest: dict[str, EpisodeInfo] = {}
         library = cls(root, (), (), store)
         for folder in folders:
-            try:
-                episode_fingerprint = folder.fingerprint()
-            except OSError as error:
-                problems.append(
-                    f"{error.filename or folder.files[0]}: cannot read: {error.strerror}"
-                )
-                continue
+            episode_fingerprint = folder.fingerprint()
             key = folder.key
             info = manifest.get(key)
             if not isinstance(info, EpisodeInfo) or info.fingerprint != episode_fingerprint:
@@ -180,18 +175,42 @@ def _episode_folders(root: Path, problems: list[str]) -> list[_Folder]:
     entries = _visible_entries(root, problems)
     folders = [entry for entry in entries if entry.is_dir()]
     if not folders:
-        files = _documents(entries)
+        files = _documents(entries, problems)
         return [_Folder(slug(root.name), files, root / EPISODE_FILE)] if files else []
     found = []
     for folder in folders:
-        if files := _documents(_visible_entries(folder, problems)):
+        if files := _documents(_visible_entries(folder, problems), problems):
             found.append(_Folder(slug(folder.name), files, folder / EPISODE_FILE))
-    found += [_Folder(slug(file.stem), (file,)) for file in _documents(entries)]
+    found += [_Folder(slug(file.stem), (file,)) for file in _documents(entries, problems)]
     return _unique_ids(found)
 
 
-def _documents(entries: list[Path]) -> tuple[Path, ...]:
-    return tuple(entry for entry in entries if entry.is_file() and entry.name != EPISODE_FILE)
+def _documents(entries: list[Path], problems: list[str]) -> tuple[Path, ...]:
+    """The files among ``entries``; what is neither a file nor a folder is reported."""
+    files = []
+    for entry in entries:
+        if entry.is_file():
+            if entry.name != EPISODE_FILE:
+                files.append(entry)
+        elif not entry.is_dir():
+            problems.append(f"{entry}: {_not_a_file(entry)}; not read")
+    return tuple(files)
+
+
+def _not_a_file(entry: Path) -> str:
+    try:
+        entry.lstat()
+    except OSError as error:  # gone since the folder was listed, or not ours to look at
+        return f"cannot read: {error.strerror}"
+    if not entry.is_symlink():
+        return "not a regular file"
+    try:
+        entry.resolve(strict=True)
+    except RuntimeError:  # Python 3.11 reports a loop so
+        return "symbolic link loop"
+    except OSError as error:
+        return "symbolic link loop" if error.errno == errno.ELOOP else "broken symbolic link"
+    return "symbolic link to something that is not a file"
 
 
 def _visible_entries(folder: Path, problems: list[str]) -> list[Path]:

@@ -16,7 +16,7 @@ from tests.seeds import DEFAULT_EPISODE_DIR
 
 # `make test` keeps property tests quick; HYPOTHESIS_PROFILE=fuzz searches much harder.
 settings.register_profile("default", max_examples=60)
-settings.register_profile("fuzz", max_examples=2_000)
+settings.register_profile("fuzz", max_examples=10_000)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 

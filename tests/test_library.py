@@ -95,14 +95,6 @@ def test_undecodable_bytes_are_read_and_reported(episode_copy: Path) -> None:
     assert any("Ilya éargues" in n.text for n in episode.notes)
 
 
-def test_utf16_with_bom_is_read(episode_copy: Path) -> None:
-    thread = episode_copy / "takeaways-thread.txt"
-    thread.write_bytes(thread.read_text(encoding="utf-8").encode("utf-16"))
-    library = Library.open(episode_copy)
-    assert library.problems == ()
-    assert sum(n.source == "Takeaways thread" for n in library.episodes[0].notes) == 8
-
-
 def test_unchanged_library_is_not_parsed_again(
     episode_copy: Path, parse_counter: list[Path]
 ) -> None:

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from whoosh import query as wq
 
@@ -238,7 +238,11 @@ def test_nothing_typed_raises(bundled: SearchIndex, typed: str) -> None:
     assert isinstance(bundled.search(typed), list)
 
 
+@settings(deadline=None)  # the 10,000-character example takes longer than hypothesis's default
 @given(st.text(max_size=60))
+@example("\x00\x1b[2J\x1b]0;title\x07 \x9b31m value")
+@example("".join(chr(0x20 + (i * 7919) % 0x2FF0) for i in range(10_000)))  # 10,000 characters
+@example("research " * 1_200)
 def test_no_string_raises(bundled: SearchIndex, typed: str) -> None:
     for hit in bundled.search(typed, limit=5):
         assert all(0 <= s < e <= len(hit.snippet) for s, e in hit.highlights)

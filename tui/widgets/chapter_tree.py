@@ -14,6 +14,9 @@ from textual.widgets.tree import TreeNode
 from index.library import EpisodeInfo
 from index.timecode import format_time
 
+# Libraries this small show every episode's chapters; larger ones only the episode being read.
+EXPAND_ALL_UP_TO = 10
+
 
 @dataclass(frozen=True, slots=True)
 class Place:
@@ -48,25 +51,46 @@ class ChapterTree(Tree[Place]):
         self.guide_depth = 2
         self._chapters: dict[tuple[str, int], TreeNode[Place]] = {}
         self._episodes: dict[str, TreeNode[Place]] = {}
+        self._infos: dict[str, EpisodeInfo] = {}
 
     def show_library(self, infos: tuple[EpisodeInfo, ...]) -> None:
+        """One node per episode; its chapters are added when it is first expanded, so a library
+        of a thousand episodes does not build ten thousand nodes before the first paint."""
         self.clear()
         self._chapters.clear()
         self._episodes.clear()
+        self._infos = {info.id: info for info in infos}
+        expand_all = len(infos) <= EXPAND_ALL_UP_TO
         for info in infos:
-            episode = self.root.add(Text(info.title, style="bold"), Place(info.id), expand=True)
-            self._episodes[info.id] = episode
-            for chapter in info.chapters:
+            node = self.root.add(Text(info.title, style="bold"), Place(info.id))
+            self._episodes[info.id] = node
+            if expand_all:
+                self._expand(node)
+
+    def _expand(self, node: TreeNode[Place]) -> None:
+        self._add_chapters(node)
+        if not node.is_expanded:
+            node.expand()
+
+    def _add_chapters(self, node: TreeNode[Place]) -> None:
+        place = node.data
+        if place is not None and not node.children:
+            for chapter in self._infos[place.episode].chapters:
                 label = Text.assemble(
                     (format_time(chapter.start).rjust(7), "dim"), "  ", chapter.title
                 )
-                self._chapters[(info.id, chapter.index)] = episode.add_leaf(
-                    label, Place(info.id, chapter.index)
-                )
+                leaf = node.add_leaf(label, Place(place.episode, chapter.index))
+                self._chapters[(place.episode, chapter.index)] = leaf
+
+    def on_tree_node_expanded(self, event: Tree.NodeExpanded[Place]) -> None:
+        event.stop()
+        self._add_chapters(event.node)
 
     def mark_current(self, episode: str, chapter: int) -> None:
         """Put the tree's cursor on the chapter being read, without moving focus."""
-        node = self._chapters.get((episode, chapter)) or self._episodes.get(episode)
+        if (episode_node := self._episodes.get(episode)) is not None:
+            self._expand(episode_node)
+        node = self._chapters.get((episode, chapter)) or episode_node
         if node is not None and self.cursor_node is not node:
             self.move_cursor(node, animate=False)
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import errno
 import re
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -86,7 +86,14 @@ class Library:
         self._folders: dict[str, _Folder] = {}
 
     @classmethod
-    def open(cls, path: Path | str, *, cache: EpisodeCache | None = None) -> Library:
+    def open(
+        cls,
+        path: Path | str,
+        *,
+        cache: EpisodeCache | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> Library:
+        """The library at ``path``; ``progress(done, total)`` is told of each episode read."""
         root = Path(path).expanduser()
         if not root.exists():
             raise EarmarkError(f"{root}: no such file or folder")
@@ -99,7 +106,9 @@ class Library:
         manifest = store.manifest(root)
         fresh_manifest: dict[str, EpisodeInfo] = {}
         library = cls(root, (), (), store)
-        for folder in folders:
+        for done, folder in enumerate(folders, 1):
+            if progress:
+                progress(done, len(folders))
             episode_fingerprint = folder.fingerprint()
             key = folder.key
             info = manifest.get(key)

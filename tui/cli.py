@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from index.errors import EarmarkError
 from index.library import Library
 from index.paths import default_library
+from tui.progress import WorkProgress
 
 if TYPE_CHECKING:  # Whoosh loads only when a command searches: start-up stays quick
     from index.search import SearchIndex
@@ -95,7 +96,8 @@ def _positive(text: str) -> int:
 
 
 def _load(options: argparse.Namespace) -> Library:
-    library = Library.open(options.path or default_library())
+    with WorkProgress("reading") as progress:
+        library = Library.open(options.path or default_library(), progress=progress.update)
     for problem in library.problems:
         print(f"earmark: warning: {problem}", file=sys.stderr)
     return library
@@ -153,10 +155,9 @@ def _index(options: argparse.Namespace) -> int:
 def _search_index(options: argparse.Namespace, rebuild: bool = False) -> SearchIndex:
     """The library's search index, with a progress bar on stderr while it is being built."""
     from index.search import SearchIndex
-    from tui.search_output import IndexProgress
 
     library = _load(options)
-    with IndexProgress() as progress:
+    with WorkProgress("indexing") as progress:
         search_index = SearchIndex.open(library, rebuild=rebuild, progress=progress.update)
     if search_index.notice:
         print(f"earmark: note: {search_index.notice}", file=sys.stderr)

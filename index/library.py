@@ -106,8 +106,8 @@ class Library:
         manifest = store.manifest(root)
         fresh_manifest: dict[str, EpisodeInfo] = {}
         library = cls(root, (), (), store)
-        for done, folder in enumerate(folders, 1):
-            if progress:
+        for done, folder in enumerate(folders):
+            if progress:  # the episodes read so far
                 progress(done, len(folders))
             episode_fingerprint = folder.fingerprint()
             key = folder.key

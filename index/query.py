@@ -54,7 +54,7 @@ _OPERATORS = {"AND", "OR", "NOT"}
 _LEXEME = re.compile(
     r"""
       (?P<space>[\s()]+)
-    | (?P<name>[A-Za-z]+):(?:"(?P<quoted_value>[^"]*)"?|(?P<value>[^\s()"]*))
+    | (?P<minus>-?)(?P<name>[A-Za-z]+):(?:"(?P<quoted_value>[^"]*)"?|(?P<value>[^\s()"]*))
     | "(?P<phrase>[^"]*)"
     | (?P<stray_quote>")
     | (?P<chunk>[^\s()"]+)
@@ -116,7 +116,7 @@ def _lexemes(text: str) -> Iterator[_Lexeme]:
         typing = match.end() == len(text)
         if match["name"] is not None and match["name"].lower() in FILTER_FIELDS:
             value = match["quoted_value"] if match["value"] is None else match["value"]
-            yield _Lexeme("filter", value, match["name"].lower())
+            yield _Lexeme("filter", value, match["name"].lower(), negated=bool(match["minus"]))
         elif match["name"] is not None or match["chunk"] is not None:
             yield _chunk(match.group(), typing)
         elif match["phrase"] is not None:
@@ -127,10 +127,6 @@ def _chunk(chunk: str, typing: bool) -> _Lexeme:
     if chunk in _OPERATORS:
         return _Lexeme("operator", chunk)
     negated = chunk.startswith("-") and len(chunk) > 1
-    if negated:
-        name, _, value = chunk[1:].partition(":")
-        if value and name.lower() in FILTER_FIELDS:
-            return _Lexeme("filter", value, name.lower(), negated=True)
     return _Lexeme("words", chunk.lstrip("+-"), typing=typing and not negated, negated=negated)
 
 

@@ -222,11 +222,6 @@ class SearchIndex:
         with self._lock:
             return compile_query(query, self._searcher.reader()).marks
 
-    def refresh(self) -> None:
-        """Look again at the index, for changes another process committed since it opened."""
-        with self._lock:
-            self._searcher = self._searcher.refresh()
-
     def close(self) -> None:
         with self._lock:
             self._searcher.close()
@@ -294,8 +289,7 @@ class _Updater:
             )
         for episode_id in changed + gone:
             writer.delete_by_term("episode", episode_id)
-        _add_episodes(writer, self.library, changed, self.progress)
-        writer.commit()
+        _write(writer, self.library, changed, self.progress)
         stamp = Stamp(self.stamp.directory, current)
         _write_stamp(self.folder, stamp)
         self.searcher.close()
@@ -314,12 +308,24 @@ def _build(
     parallel = len(episode_ids) >= PARALLEL_FROM_EPISODES and (os.cpu_count() or 1) > 1
     options = {"procs": 2, "multisegment": True} if parallel else {}
     writer = ix.writer(limitmb=WRITER_MEMORY_MB, **options)
-    _add_episodes(writer, library, episode_ids, progress)
-    writer.commit()
+    _write(writer, library, episode_ids, progress)
     stamp = Stamp(directory, {info.id: info.fingerprint for info in library.infos})
     _write_stamp(folder, stamp)
     _remove_stale_folders(folder, keep=directory)
     return SearchIndex(folder, stamp, _searcher(ix), notice=notice, indexed=tuple(episode_ids))
+
+
+def _write(
+    writer: Any, library: Library, episode_ids: list[str], progress: Progress | None
+) -> None:
+    """Add the episodes and commit; whatever stops it (a progress callback may) leaves the
+    index as it was and its lock released."""
+    try:
+        _add_episodes(writer, library, episode_ids, progress)
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
 
 
 def _add_episodes(

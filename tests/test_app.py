@@ -295,3 +295,24 @@ async def test_several_episodes_in_the_tree(tmp_path: Path) -> None:
         assert app.episode.turns[transcript.cursor].chapter == 2
         assert app.title == second.title
         assert second.chapters[2].title in _status(app)
+
+
+async def test_lit_terms_survive_a_jump_to_a_shorter_episode(tmp_path: Path) -> None:
+    library_dir = tmp_path / "library"
+    shutil.copytree(DEFAULT_EPISODE_DIR, library_dir / "long")
+    (library_dir / "short").mkdir()
+    page = (DEFAULT_EPISODE_DIR / "transcript-page.txt").read_text(encoding="utf-8")
+    cut = page.index("Dwarkesh Patel 00:18:49")  # the first two chapters only
+    (library_dir / "short" / "transcript-page.txt").write_text(page[:cut], encoding="utf-8")
+    library = Library.open(library_dir)
+    app = EarmarkApp(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.search_index is not None)
+        await pilot.press("slash", *"research", "enter")
+        await pilot.press("G")
+        transcript = app.query_one(Transcript)
+        await wait_for(pilot, lambda: transcript.cursor == 132)
+        app.go_to_chapter("short", 1)
+        await wait_for(pilot, lambda: app.episode is not None and app.episode.id == "short")
+        assert transcript.cursor < len(app.episode.turns)
+        assert "match " in _status(app) or "no matches" in _status(app)

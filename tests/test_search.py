@@ -142,6 +142,13 @@ def test_speaker_filter_keeps_that_speaker(bundled: SearchIndex) -> None:
     assert {hit.speaker for hit in hits} == {"Dwarkesh Patel"}
 
 
+@pytest.mark.parametrize("excluded", ["-speaker:dwarkesh", '-speaker:"dwarkesh patel"'])
+def test_an_excluded_speaker_is_left_out(bundled: SearchIndex, excluded: str) -> None:
+    hits = bundled.search(f"research {excluded}")
+    assert hits
+    assert "Dwarkesh Patel" not in {hit.speaker for hit in hits}
+
+
 def test_chapter_filter_keeps_that_chapter(bundled: SearchIndex) -> None:
     hits = bundled.search("chapter:emotions value")
     assert hits

@@ -19,6 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.geometry import Size
 from textual.widgets import Footer, Header, Static
+from textual.worker import get_current_worker
 
 from index.library import Library
 from index.model import Episode, Note
@@ -34,6 +35,11 @@ from tui.widgets.transcript import Transcript
 
 if TYPE_CHECKING:
     from index.search import SearchIndex
+
+
+class IndexBuildCancelled(Exception):
+    """The app is quitting while the search index is being built."""
+
 
 NARROW_COLUMNS = 100
 TREE_COLUMNS = 70
@@ -74,6 +80,7 @@ class EarmarkApp(App[None]):
     def __init__(self, library: Library) -> None:
         super().__init__()
         self.library = library
+        self._infos = {info.id: info for info in library.infos}
         self.episode: Episode | None = None
         self.related: RelatedNotes | None = None
         self.search_index: SearchIndex | None = None
@@ -117,8 +124,8 @@ class EarmarkApp(App[None]):
         self.related = RelatedNotes(self.episode)
         self.title = self.episode.title
         self.sub_title = self.episode.show or ""
-        self._light(self._lit_query)
         self.query_one(Transcript).show_episode(self.episode, turn)
+        self._light(self._lit_query)  # after the transcript holds the new episode and cursor
 
     def on_transcript_turn_changed(self, event: Transcript.TurnChanged) -> None:
         if self.related is None or event.episode is not self.episode:
@@ -151,7 +158,7 @@ class EarmarkApp(App[None]):
         self.query_one("#status", Static).update(Text(line, no_wrap=True, overflow="ellipsis"))
 
     def chapter_title(self, episode_id: str, chapter: int | None) -> str:
-        info = next((info for info in self.library.infos if info.id == episode_id), None)
+        info = self._infos.get(episode_id)
         if info is None or chapter is None or not 0 <= chapter < len(info.chapters):
             return info.title if info else ""
         return info.chapters[chapter].title
@@ -182,10 +189,13 @@ class EarmarkApp(App[None]):
 
     def on_search_panel_hit_chosen(self, event: SearchPanel.HitChosen) -> None:
         hit = event.hit
+        if hit.episode not in self._infos:  # an index searched read-only may be behind
+            self.notify("That episode is no longer in the library.", timeout=4)
+            return
         self._light(event.query)
         episode = self.library.episode(hit.episode)
         transcript = self.query_one(Transcript)
-        if hit.kind in ("summary", "comment"):
+        if hit.kind not in ("turn", "chapter"):  # a note: its passage, and the note beside it
             note = next((n for n in episode.notes if n.id == hit.id), None)
             self._show_episode(hit.episode, self._turn_of(episode, note))
             if note is not None and self.related is not None:
@@ -321,12 +331,21 @@ class EarmarkApp(App[None]):
 
     @work(thread=True, exclusive=True, group="index")
     def _open_search_index(self) -> None:
+        worker = get_current_worker()
+
+        def stop_when_quitting(done: int, total: int) -> None:
+            if worker.is_cancelled:  # a first build can take minutes: quitting must not wait
+                raise IndexBuildCancelled
+
         try:
             from index.search import SearchIndex
 
-            index = SearchIndex.open(self.library)
+            index = SearchIndex.open(self.library, progress=stop_when_quitting)
+        except IndexBuildCancelled:
+            return
         except Exception as error:  # the reader stays usable without search
             self.call_from_thread(self.query_one(SearchPanel).index_failed, str(error))
             return
         self.search_index = index
         self.call_from_thread(self.query_one(SearchPanel).index_ready, index)
+        self.call_from_thread(self._light, self._lit_query)  # terms lit before it was ready

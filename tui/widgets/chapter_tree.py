@@ -67,20 +67,22 @@ class ChapterTree(Tree[Place]):
             if expand_all:
                 self._expand(node)
 
-    def _expand(self, node: TreeNode[Place]) -> None:
-        self._add_chapters(node)
+    def _expand(self, node: TreeNode[Place]) -> bool:
+        """Expand an episode's node; whether its chapters had to be added first."""
+        added = self._add_chapters(node)
         if not node.is_expanded:
             node.expand()
+        return added
 
-    def _add_chapters(self, node: TreeNode[Place]) -> None:
+    def _add_chapters(self, node: TreeNode[Place]) -> bool:
         place = node.data
-        if place is not None and not node.children:
-            for chapter in self._infos[place.episode].chapters:
-                label = Text.assemble(
-                    (format_time(chapter.start).rjust(7), "dim"), "  ", chapter.title
-                )
-                leaf = node.add_leaf(label, Place(place.episode, chapter.index))
-                self._chapters[(place.episode, chapter.index)] = leaf
+        if place is None or node.children:
+            return False
+        for chapter in self._infos[place.episode].chapters:
+            label = Text.assemble((format_time(chapter.start).rjust(7), "dim"), "  ", chapter.title)
+            leaf = node.add_leaf(label, Place(place.episode, chapter.index))
+            self._chapters[(place.episode, chapter.index)] = leaf
+        return True
 
     def on_tree_node_expanded(self, event: Tree.NodeExpanded[Place]) -> None:
         event.stop()
@@ -88,10 +90,14 @@ class ChapterTree(Tree[Place]):
 
     def mark_current(self, episode: str, chapter: int) -> None:
         """Put the tree's cursor on the chapter being read, without moving focus."""
-        if (episode_node := self._episodes.get(episode)) is not None:
-            self._expand(episode_node)
+        episode_node = self._episodes.get(episode)
+        added = episode_node is not None and self._expand(episode_node)
         node = self._chapters.get((episode, chapter)) or episode_node
-        if node is not None and self.cursor_node is not node:
+        if node is None or self.cursor_node is node:
+            return
+        if added:  # chapters just added have no line in the tree until it refreshes
+            self.call_after_refresh(self.move_cursor, node, animate=False)
+        else:
             self.move_cursor(node, animate=False)
 
     def on_tree_node_selected(self, event: Tree.NodeSelected[Place]) -> None:

@@ -106,7 +106,7 @@ class SearchPanel(Vertical):
 
     def index_ready(self, index: SearchIndex) -> None:
         self._index = index
-        self._set_status("")
+        self._set_status(index.notice or "")
         if self.query_text.strip():
             self._search(self.query_text)
 
@@ -157,7 +157,11 @@ class SearchPanel(Vertical):
 
     @work(thread=True, exclusive=True, group="search")
     def _run_query(self, index: SearchIndex, query: str) -> None:
-        hits = index.search(query, limit=RESULT_LIMIT)
+        try:
+            hits = index.search(query, limit=RESULT_LIMIT)
+        except Exception as error:  # e.g. index files removed by another earmark's rebuild
+            self.app.call_from_thread(self._set_status, f"Search failed: {error}")
+            return
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._show, query, hits)
 

@@ -104,10 +104,6 @@ class Transcript(ScrollView, can_focus=True):
         self.cursor = turn
         self._scroll_to_cursor()
 
-    @property
-    def layout_lines(self) -> tuple[Line, ...]:
-        return self._layout.lines if self._layout else ()
-
     # -- keys ----------------------------------------------------------------------------------
 
     def action_next_turn(self) -> None:
@@ -142,14 +138,13 @@ class Transcript(ScrollView, can_focus=True):
         if self._layout is None:
             return
         height = max(self.scrollable_content_region.height - 1, 1)
-        self.scroll_to(y=self.scroll_y + direction * height, animate=False)
+        self.scroll_to(y=self.scroll_y + direction * height, animate=False, immediate=True)
         self._cursor_to_top_turn()
 
     # -- reacting ------------------------------------------------------------------------------
 
     def watch_cursor(self, old: int, new: int) -> None:
-        self._strips.clear()
-        self.refresh()
+        self.refresh()  # cached strips are keyed by whether their turn is the current one
         if self.episode:
             self.post_message(self.TurnChanged(self.episode, new))
 

@@ -316,3 +316,16 @@ async def test_lit_terms_survive_a_jump_to_a_shorter_episode(tmp_path: Path) -> 
         await wait_for(pilot, lambda: app.episode is not None and app.episode.id == "short")
         assert transcript.cursor < len(app.episode.turns)
         assert "match " in _status(app) or "no matches" in _status(app)
+
+
+async def test_command_palette_goes_to_a_chapter(library: Library) -> None:
+    app = EarmarkApp(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("ctrl+p")
+        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "CommandPalette")
+        await pilot.press(*"alignment")
+        await wait_for(pilot, lambda: "Alignment" in _screen_text(app))
+        await pilot.press("down", "enter")
+        transcript = app.query_one(Transcript)
+        episode = library.episodes[0]
+        await wait_for(pilot, lambda: episode.turns[transcript.cursor].chapter == 6)

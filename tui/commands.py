@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import partial
+from functools import cached_property, partial
 from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -17,7 +17,9 @@ if TYPE_CHECKING:
 class ChapterCommands(Provider):
     """Go to any chapter or episode by typing part of its title."""
 
+    @cached_property
     def _places(self) -> list[tuple[str, str, int | None]]:
+        """Every episode and chapter, once per opening of the palette (not per keystroke)."""
         app: EarmarkApp = self.app  # type: ignore[assignment]
         places = []
         for info in app.library.infos:
@@ -30,7 +32,7 @@ class ChapterCommands(Provider):
 
     async def discover(self) -> Hits:
         app: EarmarkApp = self.app  # type: ignore[assignment]
-        for text, episode, chapter in self._places():
+        for text, episode, chapter in self._places:
             yield DiscoveryHit(
                 Content(text), partial(app.go_to_chapter, episode, chapter), text=text
             )
@@ -38,7 +40,7 @@ class ChapterCommands(Provider):
     async def search(self, query: str) -> Hits:
         app: EarmarkApp = self.app  # type: ignore[assignment]
         matcher = self.matcher(query)
-        for text, episode, chapter in self._places():
+        for text, episode, chapter in self._places:
             score, offsets = matcher.fuzzy_search.match(query, text)
             if score > 0:
                 # Our own highlight: Matcher.highlight would read the title as markup.

@@ -329,3 +329,39 @@ async def test_command_palette_goes_to_a_chapter(library: Library) -> None:
         transcript = app.query_one(Transcript)
         episode = library.episodes[0]
         await wait_for(pilot, lambda: episode.turns[transcript.cursor].chapter == 6)
+
+
+async def test_side_pane_folds_long_notes_and_keeps_episode_wide_ones(library: Library) -> None:
+    app = EarmarkApp(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("right_square_bracket")  # "Emotions and value functions"
+        side = app.query_one(SidePane)
+        await wait_for(pilot, lambda: any("(o: more)" in text for text in _side_texts(app)))
+        await pilot.press("tab")
+        assert app.focused is side
+        folded = next(i for i, text in enumerate(_side_texts(app)) if "(o: more)" in text)
+        side.highlighted = folded
+        await pilot.press("o")
+        await wait_for(pilot, lambda: "(o: more)" not in _side_texts(app)[folded])
+        wide = next(i for i, t in enumerate(_side_texts(app)) if "About the whole episode" in t)
+        count = side.option_count
+        side.highlighted = wide
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: side.option_count > count)
+        assert "▼ About the whole episode" in _side_texts(app)[wide]
+
+
+async def test_escape_closes_search_and_leaves_the_terms_lit(library: Library) -> None:
+    app = EarmarkApp(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.search_index is not None)
+        await pilot.press("slash", *"sentient")
+        await pilot.press("escape")
+        panel = app.query_one(SearchPanel)
+        await wait_for(pilot, lambda: not panel.has_class("open"))
+        assert app.focused is app.query_one(Transcript)
+        await wait_for(pilot, lambda: "match 0/" in _status(app))
+        await pilot.press("n")
+        transcript = app.query_one(Transcript)
+        await wait_for(pilot, lambda: "match 1/" in _status(app))
+        assert "sentient" in library.episodes[0].turns[transcript.cursor].text.lower()

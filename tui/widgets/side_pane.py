@@ -31,6 +31,9 @@ class SidePane(OptionList):
         background: $panel;
         border: none;
         padding: 0 1;
+        /* Room for the scrollbar from the start: when it appeared later, the items' heights
+           (measured without it) were a line short and their separator lines went missing. */
+        scrollbar-gutter: stable;
     }
     SidePane > .option-list--option-disabled {
         color: $text-accent;

@@ -365,3 +365,25 @@ async def test_escape_closes_search_and_leaves_the_terms_lit(library: Library) -
         transcript = app.query_one(Transcript)
         await wait_for(pilot, lambda: "match 1/" in _status(app))
         assert "sentient" in library.episodes[0].turns[transcript.cursor].text.lower()
+
+
+async def test_a_search_cut_short_runs_again_unhurried(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from index.search import SearchIndex
+
+    search = SearchIndex.search
+
+    def out_of_time_at_keystroke_speed(self: SearchIndex, query: str, limit: int = 20, **kw):
+        if "time_limit" not in kw:  # what a keystroke search finds before its limit: nothing
+            self.timed_out = True
+            return []
+        return search(self, query, limit, **kw)
+
+    monkeypatch.setattr(SearchIndex, "search", out_of_time_at_keystroke_speed)
+    app = EarmarkApp(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.search_index is not None)
+        await pilot.press("slash", *"sentient")
+        results = app.query_one("#search-results")
+        await wait_for(pilot, lambda: results.option_count > 0)

@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from index.search import Hit, SearchIndex
 
 DEBOUNCE_SECONDS = 0.05
+# How long a search cut short at the keystroke limit may take when it runs again.
+UNHURRIED_SECONDS = 2.0
 RESULT_LIMIT = 50
 KIND_LABELS = {"turn": "said", "chapter": "chapter", "summary": "summary", "comment": "comment"}
 # Turns a hit's (episode id, chapter index) into the chapter's title.
@@ -157,13 +159,20 @@ class SearchPanel(Vertical):
 
     @work(thread=True, exclusive=True, group="search")
     def _run_query(self, index: SearchIndex, query: str) -> None:
-        try:
-            hits = index.search(query, limit=RESULT_LIMIT)
-        except Exception as error:  # e.g. index files removed by another earmark's rebuild
-            self.app.call_from_thread(self._set_status, f"Search failed: {error}")
-            return
-        if not get_current_worker().is_cancelled:
+        worker = get_current_worker()
+        # A keystroke's search stops at its time limit with the best hits found so far; when it
+        # was cut short, the same query runs again unhurried, unless a newer keystroke came.
+        for unhurried in ({}, {"time_limit": UNHURRIED_SECONDS}):
+            try:
+                hits = index.search(query, limit=RESULT_LIMIT, **unhurried)
+            except Exception as error:  # e.g. index files removed by another earmark's rebuild
+                self.app.call_from_thread(self._set_status, f"Search failed: {error}")
+                return
+            if worker.is_cancelled:
+                return
             self.app.call_from_thread(self._show, query, hits)
+            if not index.timed_out:
+                return
 
     def _show(self, query: str, hits: list[Hit]) -> None:
         if query != self.query_text:  # the user typed on: this answer is stale

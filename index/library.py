@@ -84,6 +84,7 @@ class Library:
         self._store = store
         self._loaded: dict[str, Episode] = {}
         self._folders: dict[str, _Folder] = {}
+        self._info_by_id: dict[str, EpisodeInfo] = {}
 
     @classmethod
     def open(
@@ -123,6 +124,7 @@ class Library:
         if fresh_manifest != manifest:
             store.save_manifest(root, fresh_manifest)
         library.infos = tuple(fresh_manifest.values())
+        library._info_by_id = {info.id: info for info in library.infos}
         library.problems = tuple(problems)
         return library
 
@@ -131,14 +133,15 @@ class Library:
         """Every episode, loaded in full: for exports and tests, not for start-up."""
         return tuple(self.episode(info.id) for info in self.infos)
 
+    def info(self, episode_id: str) -> EpisodeInfo | None:
+        """What the lists need about an episode, or None when the library has no such episode."""
+        return self._info_by_id.get(episode_id)
+
     def episode(self, episode_id: str) -> Episode:
         """One whole episode, from the cache when its sources have not changed since."""
         if episode_id in self._loaded:
             return self._loaded[episode_id]
-        folder = self._folders[episode_id]
-        info = next(
-            info for info in self.infos if info.id == episode_id
-        )  # KeyError above if unknown
+        folder, info = self._folders[episode_id], self._info_by_id[episode_id]
         episode = self._store.episode(folder.key, info.fingerprint)
         if episode is None:
             episode = _load_episode(folder, [])

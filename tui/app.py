@@ -80,7 +80,6 @@ class EarmarkApp(App[None]):
     def __init__(self, library: Library) -> None:
         super().__init__()
         self.library = library
-        self._infos = {info.id: info for info in library.infos}
         self.episode: Episode | None = None
         self.related: RelatedNotes | None = None
         self.search_index: SearchIndex | None = None
@@ -158,7 +157,7 @@ class EarmarkApp(App[None]):
         self.query_one("#status", Static).update(Text(line, no_wrap=True, overflow="ellipsis"))
 
     def chapter_title(self, episode_id: str, chapter: int | None) -> str:
-        info = self._infos.get(episode_id)
+        info = self.library.info(episode_id)
         if info is None or chapter is None or not 0 <= chapter < len(info.chapters):
             return info.title if info else ""
         return info.chapters[chapter].title
@@ -166,51 +165,48 @@ class EarmarkApp(App[None]):
     # -- jumping -------------------------------------------------------------------------------
 
     def go_to_chapter(self, episode_id: str, chapter: int | None) -> None:
-        episode = self.library.episode(episode_id)
-        first = next((t.index for t in episode.turns if t.chapter == chapter), 0)
-        self._show_episode(episode_id, first if chapter is not None else 0)
+        first = _first_turn(self.library.episode(episode_id), chapter)
+        self._show_episode(episode_id, first)
         self.query_one(Transcript).focus()
 
     def on_chapter_tree_chapter_chosen(self, event: ChapterTree.ChapterChosen) -> None:
         self.go_to_chapter(event.place.episode, event.place.chapter)
 
     def on_side_pane_note_chosen(self, event: SidePane.NoteChosen) -> None:
-        self._jump_to_note(event.note)
+        if self.episode is not None:
+            self._go_to_note(self.episode.id, event.note)
 
-    def _jump_to_note(self, note: Note) -> None:
-        if self.episode is None or not note.related:
+    def _go_to_note(self, episode_id: str, note: Note) -> None:
+        """The passage a note is anchored to (its strongest link), the note kept in view beside
+        it; a note about the whole episode leaves the reading where it is."""
+        link = note.related[0] if note.related else None
+        if link is None:
+            if self.episode is None or self.episode.id != episode_id:
+                self._show_episode(episode_id)
             self.notify("This note is about the whole episode.", timeout=3)
-            return
-        link = note.related[0]
-        if link.turn is not None:
-            self.query_one(Transcript).go_to_turn(link.turn)
-        elif link.chapter is not None:
-            self.go_to_chapter(self.episode.id, link.chapter)
+        elif link.turn is not None:
+            self._show_episode(episode_id, link.turn)
+        else:
+            self.go_to_chapter(episode_id, link.chapter)
+        if self.related is not None:
+            cursor = self.query_one(Transcript).cursor
+            self.query_one(SidePane).show_turn(self.related, cursor, keep=note.id)
 
     def on_search_panel_hit_chosen(self, event: SearchPanel.HitChosen) -> None:
         hit = event.hit
-        if hit.episode not in self._infos:  # an index searched read-only may be behind
+        if self.library.info(hit.episode) is None:  # an index searched read-only may be behind
             self.notify("That episode is no longer in the library.", timeout=4)
             return
         self._light(event.query)
-        episode = self.library.episode(hit.episode)
-        transcript = self.query_one(Transcript)
-        if hit.kind not in ("turn", "chapter"):  # a note: its passage, and the note beside it
-            note = next((n for n in episode.notes if n.id == hit.id), None)
-            self._show_episode(hit.episode, self._turn_of(episode, note))
-            if note is not None and self.related is not None:
-                self.query_one(SidePane).show_turn(self.related, transcript.cursor, keep=note.id)
-        elif hit.kind == "chapter":
+        if hit.kind == "chapter":
             self.go_to_chapter(hit.episode, hit.chapter)
-        else:
+        elif hit.kind == "turn":
             self._show_episode(hit.episode, int(hit.id.rsplit("/", 1)[1]))
-        transcript.focus()
-
-    @staticmethod
-    def _turn_of(episode: Episode, note: Note | None) -> int:
-        if note is not None and note.related and note.related[0].turn is not None:
-            return note.related[0].turn
-        return 0
+        else:  # a note
+            notes = self.library.episode(hit.episode).notes
+            if note := next((n for n in notes if n.id == hit.id), None):
+                self._go_to_note(hit.episode, note)
+        self.query_one(Transcript).focus()
 
     def on_search_panel_closed(self, event: SearchPanel.Closed) -> None:
         self._light(event.query)
@@ -281,8 +277,7 @@ class EarmarkApp(App[None]):
         transcript = self.query_one(Transcript)
         current = self.episode.turns[transcript.cursor]
         chapter = current.chapter + direction
-        first_of_current = next(t.index for t in self.episode.turns if t.chapter == current.chapter)
-        if direction < 0 and transcript.cursor != first_of_current:
+        if direction < 0 and transcript.cursor != _first_turn(self.episode, current.chapter):
             chapter = current.chapter  # like [ in an editor: first back to this chapter's start
         if 0 <= chapter < len(self.episode.chapters):
             self.go_to_chapter(self.episode.id, chapter)
@@ -349,3 +344,8 @@ class EarmarkApp(App[None]):
         self.search_index = index
         self.call_from_thread(self.query_one(SearchPanel).index_ready, index)
         self.call_from_thread(self._light, self._lit_query)  # terms lit before it was ready
+
+
+def _first_turn(episode: Episode, chapter: int | None) -> int:
+    """The first turn of a chapter (the episode's first when there is no such chapter)."""
+    return next((turn.index for turn in episode.turns if turn.chapter == chapter), 0)

@@ -1,8 +1,10 @@
 """A progress bar on stderr for work that may be long (reading a big library the first time,
-building its index), shown only once the work has taken longer than a moment."""
+building its index), shown only once the work has taken longer than a moment, and only to a
+terminal: in a pipe or a log it would be noise among the warnings."""
 
 from __future__ import annotations
 
+import sys
 import time
 from types import TracebackType
 from typing import Any
@@ -22,7 +24,8 @@ class WorkProgress:
 
     def update(self, done: int, total: int) -> None:
         if self._bar is None:
-            if time.monotonic() - self._started < PROGRESS_AFTER_SECONDS or done >= total:
+            soon = time.monotonic() - self._started < PROGRESS_AFTER_SECONDS
+            if soon or done >= total or not sys.stderr.isatty():
                 return
             from rich.console import Console
             from rich.progress import (

@@ -33,12 +33,16 @@ class Chapter:
 
 @dataclass(frozen=True, slots=True)
 class Turn:
-    """One speaker's uninterrupted stretch of the transcript, as published."""
+    """One speaker's uninterrupted stretch of the transcript, as published.
+
+    ``start`` and ``end`` are None for a turn whose transcript gives no time for it (sparse
+    timestamps): earmark never makes one up. ``speaker`` is ``""`` when the transcript names none.
+    """
 
     index: int
     speaker: str
-    start: int
-    end: int
+    start: int | None
+    end: int | None
     paragraphs: tuple[str, ...]
     chapter: int
 

@@ -89,7 +89,9 @@ class _Linker:
 
     def __init__(self, episode: Episode) -> None:
         self.turns = episode.turns
-        self.starts = [turn.start for turn in episode.turns]
+        # A time in a note can only point at turns the transcript gives a time.
+        self.timed_turns = [turn for turn in episode.turns if turn.start is not None]
+        self.starts = [turn.start for turn in self.timed_turns]
         self.turn_words = [words(turn.text) for turn in episode.turns]
         self.turn_pairs = [set(pairwise(ws)) for ws in self.turn_words]
         self.turn_bm25 = _BM25([Counter(terms(turn.text)) for turn in episode.turns])
@@ -117,9 +119,8 @@ class _Linker:
         index = bisect.bisect_right(self.starts, second) - 1
         if index < 0:
             return None
-        turn = self.turns[index]
-        last = self.turns[-1]
-        return None if turn is last and second > max(last.end, last.start) else turn
+        turn, last = self.timed_turns[index], self.timed_turns[-1]
+        return None if turn is last and second > max(last.end or 0, last.start or 0) else turn
 
     def _timestamp_links(self, spans: tuple[Span, ...], score: float) -> list[Link]:
         links = []

@@ -22,7 +22,7 @@ from textual.widgets import Footer, Header, Static
 from textual.worker import get_current_worker
 
 from index.library import Library
-from index.model import Episode, Note
+from index.model import Episode, Note, Turn
 from index.related import RelatedNotes
 from index.timecode import format_time
 from tui.commands import ChapterCommands
@@ -140,8 +140,10 @@ class EarmarkApp(App[None]):
             return
         turn = episode.turns[transcript.cursor]
         chapter = episode.chapters[turn.chapter].title if episode.chapters else ""
-        read = round(100 * turn.start / episode.duration) if episode.duration else 0
-        where = [chapter, format_time(turn.start, hours=True), f"{read}%"]
+        where = [chapter]
+        if turn.start is not None:
+            where.append(format_time(turn.start, hours=True))
+        where.append(f"{_percent_read(episode, turn)}%")
         if self._lit_query:
             position = self._match_position(transcript.cursor)
             where.append(
@@ -287,7 +289,8 @@ class EarmarkApp(App[None]):
             if seconds is None or self.episode is None or not self.episode.turns:
                 return
             turns = self.episode.turns
-            turn = max((t.index for t in turns if t.start <= seconds), default=0)
+            timed = (t.index for t in turns if t.start is not None and t.start <= seconds)
+            turn = max(timed, default=0)
             self.query_one(Transcript).go_to_turn(turn)
 
         self.push_screen(GoToTimeScreen(), go)
@@ -344,6 +347,13 @@ class EarmarkApp(App[None]):
         self.search_index = index
         self.call_from_thread(self.query_one(SearchPanel).index_ready, index)
         self.call_from_thread(self._light, self._lit_query)  # terms lit before it was ready
+
+
+def _percent_read(episode: Episode, turn: Turn) -> int:
+    """How far into the episode ``turn`` is: by time, or by turns when it has none."""
+    if turn.start is not None and episode.duration:
+        return round(100 * turn.start / episode.duration)
+    return round(100 * turn.index / max(len(episode.turns) - 1, 1))
 
 
 def _first_turn(episode: Episode, chapter: int | None) -> int:

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from index.chapters import in_chapters
 from index.model import Chapter, Turn
 
-WHOLE_TRANSCRIPT = "Transcript"
+# One word of a person's name: capitalised, or a name particle ("van", "de", "bin"…).
+NAME_WORD = (
+    r"(?:[A-Z\u00c0-\u024f][\w.'’-]*|van|von|der|den|de|da|del|della|di|du|la|le|bin|ibn|al)"
+)
+# "Sarah:", "Alban :", "Speaker 2:" at the start of a line: who speaks the words after it.
+SPEAKER_LABEL = re.compile(
+    rf"^(?P<speaker>{NAME_WORD}(?: {NAME_WORD}){{0,3}}(?: \d{{1,2}})?) ?:(?:\s+|$)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,31 +54,21 @@ def strip_emphasis(text: str) -> str:
     return _ITALIC.sub(lambda m: m.group(1) or m.group(2), text)
 
 
-def chapters_with_ends(starts_and_titles: list[tuple[int, str]], duration: int) -> list[Chapter]:
-    """Chapters sorted by start, the first title given for a start second winning, each ending
-    where the next begins. A transcript without chapters gets one chapter for all of it, so that
-    every turn belongs to a chapter."""
-    titles: dict[int, str] = {}
-    for start, title in starts_and_titles:
-        titles.setdefault(start, title)
-    ordered = sorted(titles.items()) or [(0, WHOLE_TRANSCRIPT)]
-    ends = [start for start, _ in ordered[1:]]
-    ends.append(max(duration, ordered[-1][0]))
-    return [
-        Chapter(index, title, start, end)
-        for index, ((start, title), end) in enumerate(zip(ordered, ends, strict=True))
+RawTurn = tuple[str, int | None, tuple[str, ...]]  # speaker, start (None: not given), paragraphs
+
+
+def turns_with_ends(raw_turns: list[RawTurn], chapters: list[Chapter], duration: int) -> list[Turn]:
+    """Turns in reading order, each timed turn ending where the next timed one begins (the last
+    at ``duration``), placed in chapters by `in_chapters`. An untimed turn stays untimed."""
+    ends: list[int | None] = [None] * len(raw_turns)
+    following = duration
+    for index in reversed(range(len(raw_turns))):
+        start = raw_turns[index][1]
+        if start is not None:
+            ends[index] = max(start, following)
+            following = start
+    turns = [
+        Turn(index, speaker, start, ends[index], paragraphs, 0)
+        for index, (speaker, start, paragraphs) in enumerate(raw_turns)
     ]
-
-
-def turns_with_ends(
-    raw_turns: list[tuple[str, int, tuple[str, ...]]], chapters: list[Chapter], duration: int
-) -> list[Turn]:
-    """Turns in reading order, each ending where the next begins (the last at ``duration``),
-    each in the last chapter that starts at or before it."""
-    starts = [chapter.start for chapter in chapters]
-    turns = []
-    for index, (speaker, start, paragraphs) in enumerate(raw_turns):
-        following = raw_turns[index + 1][1] if index + 1 < len(raw_turns) else duration
-        chapter = max(bisect.bisect_right(starts, start) - 1, 0)
-        turns.append(Turn(index, speaker, start, max(start, following), paragraphs, chapter))
-    return turns
+    return in_chapters(turns, chapters)

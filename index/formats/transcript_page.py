@@ -20,8 +20,9 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from index.chapters import chapters_with_ends
 from index.errors import FormatError
-from index.formats.common import Row, chapters_with_ends, iso_date, rows, turns_with_ends
+from index.formats.common import NAME_WORD, Row, iso_date, rows, turns_with_ends
 from index.formats.source import SourceText, read_source
 from index.model import Document, Note
 from index.text import clean, clean_line
@@ -32,10 +33,7 @@ LABEL = "Transcript page"
 COMMENTS_SOURCE = "Reader comments"
 
 # "Dwarkesh Patel 00:01:38": up to five capitalised words (name particles allowed), then the time.
-_NAME_WORD = (
-    r"(?:[A-Z\u00c0-\u024f][\w.'’-]*|van|von|der|den|de|da|del|della|di|du|la|le|bin|ibn|al)"
-)
-_TURN_HEADER = re.compile(rf"^(?P<speaker>{_NAME_WORD}(?: {_NAME_WORD}){{0,4}}) (?P<time>{CLOCK})$")
+_TURN_HEADER = re.compile(rf"^(?P<speaker>{NAME_WORD}(?: {NAME_WORD}){{0,4}}) (?P<time>{CLOCK})$")
 _CHAPTER_LINE = re.compile(rf"^\(?(?P<time>{CLOCK})\)?\s*[-–—]\s*(?P<title>\S.*)$")
 _SECTION_TITLED = re.compile(r"^Section titled [“\"](?P<title>.*)[”\"]$")
 _WINDOW_TITLE = re.compile(r"^(?P<site>[\w-]+(?:\.[\w-]+)+) - (?P<title>.+)$")

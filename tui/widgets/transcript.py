@@ -23,7 +23,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from index.model import Episode
+from index.model import Episode, Turn
 from index.timecode import format_time
 from tui.transcript_layout import Layout, Line, lay_out
 
@@ -228,7 +228,7 @@ class Transcript(ScrollView, can_focus=True):
             speaker = self._speaker_styles.get(turn.speaker, Style(bold=True))
             segments = [
                 gutter,
-                Segment(format_time(turn.start, hours=True), base + Style(dim=True)),
+                Segment(_time_label(turn), base + Style(dim=True)),
                 Segment("  ", base),
                 Segment(turn.speaker, base + speaker),
             ]
@@ -263,3 +263,8 @@ class Transcript(ScrollView, can_focus=True):
         if key not in self._lit:
             self._lit[key] = self._highlighter(text)
         return self._lit[key]
+
+
+def _time_label(turn: Turn) -> str:
+    """``00:09:39``, or as much blank room when the transcript gives the turn no time."""
+    return format_time(turn.start, hours=True) if turn.start is not None else " " * 8

@@ -6,26 +6,28 @@
 - a folder holding only files is one episode made of all of them;
 - a folder holding folders is a library: each sub-folder is an episode, each loose file too.
 
-An episode folder may hold an ``episode.toml`` with ``title = "…"`` and a ``[formats]`` table
-(file name → format name) for files that sniffing gets wrong. A file that cannot be read becomes
-one line in ``Library.problems``; the rest of the library loads.
+An episode folder may hold an ``episode.toml`` (`index.episode_settings`): title, show, date,
+the format of files that sniffing gets wrong, and which file is the transcript or the chapters.
+A file that cannot be read becomes one line in ``Library.problems``; the rest of the library loads.
 """
 
 from __future__ import annotations
 
 import errno
 import re
-import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from index.chapters import chapters_with_ends, in_chapters
 from index.episode_cache import EpisodeCache, fingerprint
+from index.episode_settings import EpisodeSettings, read_settings
 from index.errors import EarmarkError, FormatError
 from index.model import Chapter, Document, Episode, Note
 from index.paths import cache_dir
 
 EPISODE_FILE = "episode.toml"
+FULL_TRANSCRIPT = "Full transcript"
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,13 +251,11 @@ def _load_episode(folder: _Folder, problems: list[str]) -> Episode | None:
     """Parse the folder's files and merge them; ``None`` when not one of them could be read."""
     from index.formats import parse_file  # the parsers load only when a file must be parsed
 
-    settings = _episode_settings(folder.settings, problems) if folder.settings else {}
-    formats = settings.get("formats")
+    settings = read_settings(folder.settings, problems) if folder.settings else EpisodeSettings()
     documents = []
     for path in folder.files:
-        format_name = formats.get(path.name) if isinstance(formats, dict) else None
         try:
-            document, warning = parse_file(path, format_name)
+            document, warning = parse_file(path, settings.formats.get(path.name))
         except FormatError as error:
             problems.append(str(error))
             continue
@@ -264,60 +264,81 @@ def _load_episode(folder: _Folder, problems: list[str]) -> Episode | None:
         documents.append(document)
     if not documents:
         return None
-    title = settings.get("title")
-    episode = assemble(folder.id, documents, title if isinstance(title, str) else None, problems)
+    episode = assemble(folder.id, documents, settings, problems)
     # Imported here: linking needs the stemmer (from Whoosh), which a warm start never touches.
     from index.related import link_notes
 
     return link_notes(episode)
 
 
-def _episode_settings(file: Path, problems: list[str]) -> dict:
-    if not file.is_file():
-        return {}
-    try:
-        return tomllib.loads(file.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        problems.append(f"{file}: ignored: {error}")
-        return {}
-
-
 def assemble(
-    episode_id: str, documents: Iterable[Document], title: str | None, problems: list[str]
+    episode_id: str,
+    documents: Iterable[Document],
+    settings: EpisodeSettings,
+    problems: list[str],
 ) -> Episode:
     """Merge one folder's documents into an episode.
 
-    The document with a transcript leads: its metadata wins, the others fill what it lacks. Notes
-    of every document are kept in file order, with ids qualified by episode and document.
+    The transcript (the document with turns; ``roles`` may name it) leads: its metadata wins, the
+    others fill what it lacks. Its own chapters apply; without them, those of another document
+    (a chapter list, chapters JSON; ``roles`` may name it); without any, one chapter, "Full
+    transcript". Notes of every document are kept in file order, with ids qualified by episode
+    and document.
     """
     documents = list(documents)
-    transcripts = [document for document in documents if document.turns]
-    if len(transcripts) > 1:
-        names = ", ".join(document.path.name for document in transcripts)
-        problems.append(
-            f"{transcripts[0].path.parent}: several transcripts ({names}); "
-            f"showing {transcripts[0].path.name}"
-        )
-    lead = transcripts[:1]
-    ordered = lead + [document for document in documents if document not in lead]
+    transcript = _lead(documents, "transcript", settings, problems, lambda d: bool(d.turns))
+    ordered = [transcript] if transcript else []
+    ordered += [document for document in documents if document is not transcript]
 
     def first(attribute: str):
         return next((getattr(d, attribute) for d in ordered if getattr(d, attribute)), None)
 
-    transcript = lead[0] if lead else None
+    turns = list(transcript.turns) if transcript else []
+    timed_ends = [turn.end for turn in turns if turn.end is not None]
+    duration = first("duration") or max(timed_ends, default=0)
+    chapters = list(transcript.chapters) if transcript else []
+    listed = _lead(documents, "chapters", settings, problems, lambda d: bool(d.chapters))
+    if listed is not None and (listed is not transcript or not chapters):
+        chapters = chapters_with_ends([(c.start, c.title) for c in listed.chapters], duration)
+        turns = in_chapters(turns, chapters)
+    if turns and not chapters:
+        chapters = [Chapter(0, FULL_TRANSCRIPT, 0, duration)]
     return Episode(
         id=episode_id,
-        title=title or first("title") or episode_id,
-        show=first("show"),
-        published=first("published"),
+        title=settings.title or first("title") or episode_id,
+        show=settings.show or first("show"),
+        published=settings.date or first("published"),
         guests=first("guests") or (),
-        duration=first("duration"),
+        duration=duration or None,
         url=first("url"),
         sources=tuple(document.path for document in documents),
-        chapters=transcript.chapters if transcript else (),
-        turns=transcript.turns if transcript else (),
+        chapters=tuple(chapters),
+        turns=tuple(turns),
         notes=tuple(_qualified_notes(episode_id, documents)),
     )
+
+
+def _lead(
+    documents: list[Document],
+    role: str,
+    settings: EpisodeSettings,
+    problems: list[str],
+    has: Callable[[Document], bool],
+) -> Document | None:
+    """The document that plays ``role``: the one ``episode.toml`` names, else the first that
+    ``has`` what the role needs; several candidates are reported."""
+    named = settings.file_with_role(role)
+    candidates = [document for document in documents if has(document)]
+    chosen = next((d for d in candidates if d.path.name == named), None)
+    if named and chosen is None:
+        problems.append(f"{EPISODE_FILE}: no {role} in {named!r}; role ignored")
+    if chosen is None and len(candidates) > 1 and role == "transcript":
+        names = ", ".join(document.path.name for document in candidates)
+        problems.append(
+            f"{candidates[0].path.parent}: several transcripts ({names}); "
+            f"showing {candidates[0].path.name}"
+        )
+    return chosen or (candidates[0] if candidates else None)
 
 
 def _qualified_notes(episode_id: str, documents: list[Document]) -> Iterable[Note]:

@@ -1,0 +1,80 @@
+"""An episode folder's ``episode.toml``: what sniffing and the documents cannot say.
+
+    title = "Episode 7 - Making Progress"
+    show = "John's Awesome Podcast"
+    date = 2024-05-01                       # or a string as written
+    [formats]                               # file name → format name (`index.formats.FORMATS`)
+    "captions.txt" = "srt"
+    [roles]                                 # file name → "transcript" or "chapters"
+    "description.txt" = "chapters"
+
+A role says which file's turns are the transcript when several have turns, and which file's
+chapters apply when several have chapters. Every key is optional; a wrong one is reported in one
+line and ignored, the rest of the file still counts.
+"""
+
+from __future__ import annotations
+
+import datetime
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROLES = ("transcript", "chapters")
+
+
+@dataclass(frozen=True, slots=True)
+class EpisodeSettings:
+    title: str | None = None
+    show: str | None = None
+    date: str | None = None
+    formats: dict[str, str] = field(default_factory=dict)
+    roles: dict[str, str] = field(default_factory=dict)
+
+    def file_with_role(self, role: str) -> str | None:
+        return next((name for name, given in self.roles.items() if given == role), None)
+
+
+def read_settings(file: Path, problems: list[str]) -> EpisodeSettings:
+    """The settings in ``file`` (none when it does not exist); problems are appended."""
+    if not file.is_file():
+        return EpisodeSettings()
+    try:
+        data = tomllib.loads(file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        problems.append(f"{file}: ignored: {error}")
+        return EpisodeSettings()
+
+    def text(key: str) -> str | None:
+        value = data.get(key)
+        if isinstance(value, datetime.date):
+            return value.isoformat()
+        if value is None or isinstance(value, str):
+            return value
+        problems.append(f"{file}: {key} ignored: not a string")
+        return None
+
+    return EpisodeSettings(
+        title=text("title"),
+        show=text("show"),
+        date=text("date"),
+        formats=_table(file, data, "formats", None, problems),
+        roles=_table(file, data, "roles", ROLES, problems),
+    )
+
+
+def _table(
+    file: Path, data: dict, key: str, allowed: tuple[str, ...] | None, problems: list[str]
+) -> dict[str, str]:
+    table = data.get(key, {})
+    if not isinstance(table, dict):
+        problems.append(f"{file}: [{key}] ignored: not a table")
+        return {}
+    kept = {}
+    for name, value in table.items():
+        if not isinstance(value, str) or (allowed and value not in allowed):
+            expected = " or ".join(allowed) if allowed else "a string"
+            problems.append(f"{file}: [{key}] {name!r} ignored: expected {expected}")
+        else:
+            kept[name] = value
+    return kept

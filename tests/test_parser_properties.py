@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from index.errors import FormatError
 from index.formats import FORMATS, parse_file
 from index.model import Document
-from tests.seeds import SEED_FILES
+from tests.seeds import FORMAT_EXAMPLES, SEED_FILES
 
 # Lines that look like the formats' own, so that random input reaches deep into the parsers.
 FORMAT_LINES = [
@@ -18,6 +18,12 @@ FORMAT_LINES = [
     "00:25:13 – Heading", "Section titled “Heading”", "[", "](https://x/profile/1?utm_source=comment)",
     "Like (3)", "Reply (2)", "Share", "1/ Title", "P.S. after", "- 💡 emoji point", "x→Glued",
     "/", "1:36:03", "Nov 25, 2025", "26 NovEdited", "abc_MD5", "Listen on", "",
+    "WEBVTT", "00:00:01.000 --> 00:00:02.500", "<v.loud Sarah>hi &amp; <b>bye", "</v>", "NOTE x",
+    "1", "00:00:00,179 --> 00:00:02,399", "Travis: hello", "{\\an8}<i>x</i>",
+    '{"segments": [', '{"startTime": 1e308, "body": null, "speaker": 3},', "]}",
+    '{"chapters": [{"startTime": -1, "toc": false, "title": null}', "<cite>Kevin:</cite>",
+    "<time>0:09</time>", "<p>said <br> this", "**Lex:** \\[07:45\\] hi \\[laugh\\]",
+    "[00:03:18.16]", "**Ann**: [1:02] x", "# Title", "0:00 Intro", "Outro (1:02:03)",
 ]  # fmt: skip
 documents = st.lists(
     st.one_of(st.sampled_from(FORMAT_LINES), st.text(max_size=40)), max_size=40
@@ -55,7 +61,7 @@ def test_any_bytes(tmp_path: Path, format_name: str | None, data: bytes) -> None
     _parses_or_format_error(path, format_name)
 
 
-@pytest.mark.parametrize("seed", SEED_FILES, ids=lambda p: p.name)
+@pytest.mark.parametrize("seed", SEED_FILES + FORMAT_EXAMPLES, ids=lambda p: p.name)
 @SETTINGS
 @given(cuts=st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 3)), max_size=6))
 def test_mutated_seeds(tmp_path: Path, seed: Path, cuts: list[tuple[int, int]]) -> None:

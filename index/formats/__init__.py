@@ -11,13 +11,37 @@ from pathlib import Path
 from types import ModuleType
 
 from index.errors import FormatError
-from index.formats import obsidian_note, takeaway_thread, transcript_page, video_summary
+from index.formats import (
+    chapter_list,
+    markdown_transcript,
+    obsidian_note,
+    podcast_chapters_json,
+    podcast_transcript_html,
+    podcast_transcript_json,
+    srt_captions,
+    takeaway_thread,
+    transcript_page,
+    video_summary,
+    webvtt_captions,
+)
 from index.formats.source import SourceText, read_source
 from index.model import Document
 
 FORMATS: dict[str, ModuleType] = {
     module.NAME: module
-    for module in (transcript_page, obsidian_note, video_summary, takeaway_thread)
+    for module in (
+        transcript_page,
+        obsidian_note,
+        video_summary,
+        takeaway_thread,
+        webvtt_captions,
+        srt_captions,
+        podcast_transcript_json,
+        podcast_transcript_html,
+        podcast_chapters_json,
+        markdown_transcript,
+        chapter_list,
+    )
 }
 SNIFF_CHARS = 16_384
 MIN_CONFIDENCE = 0.3

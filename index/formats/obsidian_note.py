@@ -13,10 +13,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from index.errors import FormatError
-from index.formats.common import iso_date, strip_emphasis
+from index.formats.common import strip_emphasis
+from index.formats.front_matter import WIKILINK, episode_metadata, read_front_matter
 from index.formats.source import SourceText, read_source
 from index.model import Document, Note, Span
 from index.text import clean, clean_line
@@ -30,7 +29,6 @@ _BULLET = re.compile(r"^[-*+]\s+(?P<text>.*)$")
 _NESTED = re.compile(r"^\s+(?:[-*+]|\d+[.)])\s+")
 _LABEL = re.compile(r"^\*\*(?P<label>[^*]+?)\*\*\s*(?P<rest>.*)$")
 _EMBED = re.compile(r"!\[\[[^\]]*\]\]")
-_WIKILINK = re.compile(r"\[\[(?:[^\]|]*\|)?(?P<text>[^\]]*)\]\]")
 
 
 def sniff(head: str) -> float:
@@ -49,7 +47,7 @@ def sniff(head: str) -> float:
 def parse(path: Path, source: SourceText | None = None) -> Document:
     source = source or read_source(path)
     lines = source.text.lstrip("\ufeff").split("\n")
-    front, body_start = _front_matter(path, lines)
+    front, body_start = read_front_matter(path, lines)
     points = _points(lines, body_start)
     if not points:
         raise FormatError(path, None, "no bullets or paragraphs found after the front matter")
@@ -58,33 +56,9 @@ def parse(path: Path, source: SourceText | None = None) -> Document:
         path=path,
         format=NAME,
         source=LABEL,
-        title=_text(front.get("title")),
-        show=_first(front.get("show")),
-        published=_date(front.get("published")),
-        guests=tuple(_names(front.get("guests"))),
-        url=_text(front.get("source")) or _text(front.get("url")),
+        **episode_metadata(front),
         notes=notes,
     )
-
-
-def _front_matter(path: Path, lines: list[str]) -> tuple[dict, int]:
-    """The YAML between the first two ``---`` lines, and the index of the line after it."""
-    if not lines or lines[0].strip() != "---":
-        return {}, 0
-    end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
-    if end is None:
-        raise FormatError(path, 1, "front matter opened with --- is never closed")
-    try:
-        front = yaml.safe_load("\n".join(lines[1:end]))
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 1
-        message = f"front matter is not valid YAML ({_first_line(error)})"
-        raise FormatError(path, line, message) from None
-    except (ValueError, OverflowError, RecursionError) as error:
-        # PyYAML raises these for values it matches but cannot build (a 13th month, deep nesting).
-        raise FormatError(path, 1, f"front matter cannot be read ({_first_line(error)})") from None
-    return (front if isinstance(front, dict) else {}), end + 1
 
 
 @dataclass
@@ -146,29 +120,4 @@ def _points(lines: list[str], start: int) -> list[_Point]:
 
 def _inline(text: str) -> str:
     """Markdown emphasis and wiki links → the words they show."""
-    return _WIKILINK.sub(lambda m: m["text"], strip_emphasis(text))
-
-
-def _text(value: object) -> str | None:
-    if value is None or isinstance(value, (dict, list)):
-        return None
-    return clean_line(_WIKILINK.sub(lambda m: m["text"], str(value))) or None
-
-
-def _names(value: object) -> list[str]:
-    items = value if isinstance(value, list) else [value]
-    return [name for name in map(_text, items) if name]
-
-
-def _first(value: object) -> str | None:
-    names = _names(value)
-    return names[0] if names else None
-
-
-def _date(value: object) -> str | None:
-    text = _text(value)
-    return (iso_date(text) or text) if text else None
-
-
-def _first_line(error: Exception) -> str:
-    return str(error).split("\n")[0]
+    return WIKILINK.sub(lambda m: m["text"], strip_emphasis(text))

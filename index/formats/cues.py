@@ -1,0 +1,109 @@
+"""Timed captions (WebVTT and SRT cues, podcast JSON segments) merged into speaker turns.
+
+Captions cut speech into screen-sized pieces, sometimes single words. A turn is one speaker's
+run of them; a piece that names no speaker continues the turn before it (captions name the
+speaker when it changes). Inside a turn a pause starts a new paragraph, and so does a length
+that would make a wall of text, at the end of a sentence. When no speaker is named at all, each
+paragraph is a turn of its own, so that every stretch of talk keeps its time.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from index.errors import FormatError
+from index.model import Document, Turn
+from index.text import clean_line
+
+PARAGRAPH_PAUSE_S = 2.0
+PARAGRAPH_WORDS = 150
+_TAG = re.compile(r"<[^>]*>")
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
+_NO_SPACE_BEFORE = re.compile(r"^[,.;:!?…)\]}%]")
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """One timed piece of text; ``speaker`` None when the piece does not name one."""
+
+    start: float
+    end: float | None
+    text: str
+    speaker: str | None = None
+    ends_paragraph: bool = False
+
+
+def plain_text(markup: str) -> str:
+    """Caption text without its tags (``<i>``, ``<c.loud>``, ``<00:01.500>``), entities decoded."""
+    return html.unescape(_TAG.sub("", markup))
+
+
+def captions_document(path: Path, name: str, label: str, cues: list[Cue]) -> Document:
+    """The transcript document the cues of one file make."""
+    turns, duration = merge_cues(cues)
+    if not turns:
+        raise FormatError(path, None, f"no {label} with text found")
+    return Document(path=path, format=name, source=label, duration=duration, turns=tuple(turns))
+
+
+def merge_cues(cues: list[Cue]) -> tuple[list[Turn], int]:
+    """The turns the cues make (chapter 0, for the library to place) and the duration."""
+    builder = _TurnBuilder()
+    for cue in sorted(cues, key=lambda cue: cue.start):
+        text = clean_line(cue.text)
+        if text:
+            builder.add(cue, text)
+    duration = math.ceil(max((cue.end or cue.start for cue in cues), default=0))
+    return builder.turns(duration), duration
+
+
+class _TurnBuilder:
+    def __init__(self) -> None:
+        self.raw: list[tuple[str, float, list[list[str]]]] = []  # speaker, start, paragraphs
+        self.speaker = ""
+        self.last_end: float | None = None
+        self.paragraph_closed = False
+
+    def add(self, cue: Cue, text: str) -> None:
+        speaker = self.speaker if cue.speaker is None else cue.speaker
+        paused = self.last_end is not None and cue.start - self.last_end >= PARAGRAPH_PAUSE_S
+        if not self.raw or speaker != self.speaker:
+            self.raw.append((speaker, cue.start, [[]]))
+        elif self.paragraph_closed or paused or self._paragraph_full():
+            if speaker:
+                self.raw[-1][2].append([])
+            else:  # nobody named: a new paragraph is a new turn, with its own time
+                self.raw.append((speaker, cue.start, [[]]))
+        self.raw[-1][2][-1].append(text)
+        self.speaker = speaker
+        self.last_end = cue.end if cue.end is not None else cue.start
+        self.paragraph_closed = cue.ends_paragraph
+
+    def _paragraph_full(self) -> bool:
+        paragraph = self.raw[-1][2][-1]
+        words = sum(len(piece.split()) for piece in paragraph)
+        return words >= PARAGRAPH_WORDS and bool(_SENTENCE_END.search(paragraph[-1]))
+
+    def turns(self, duration: int) -> list[Turn]:
+        turns = []
+        for index, (speaker, start, paragraphs) in enumerate(self.raw):
+            following = self.raw[index + 1][1] if index + 1 < len(self.raw) else duration
+            texts = tuple(_join(pieces) for pieces in paragraphs if pieces)
+            turn_start = int(start)
+            turns.append(
+                Turn(index, speaker, turn_start, max(turn_start, int(following)), texts, 0)
+            )
+        return turns
+
+
+def _join(pieces: list[str]) -> str:
+    """Caption pieces → running text: a piece that starts with punctuation ("," "." "?") joins
+    the word before it without a space."""
+    text = pieces[0]
+    for piece in pieces[1:]:
+        text += piece if _NO_SPACE_BEFORE.match(piece) else " " + piece
+    return text

@@ -1,0 +1,55 @@
+"""WebVTT captions (``.vtt``), read with webvtt-py.
+
+Speakers come from voice spans, ``<v Sarah>`` or ``<v.loud Sarah>`` (the closing ``</v>`` is
+optional), which may change inside a cue from one line to the next; a cue without one continues
+the speaker before it. Other tags are dropped and entities decoded (``Q&amp;A`` → ``Q&A``).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import webvtt
+from webvtt.errors import MalformedFileError
+
+from index.errors import FormatError
+from index.formats.cues import Cue, captions_document, plain_text
+from index.formats.source import SourceText, read_source
+from index.model import Document
+
+NAME = "webvtt"
+LABEL = "WebVTT captions"
+
+_VOICE = re.compile(r"^<v(?:\.[\w-]+)*\s+(?P<speaker>[^>]+)>")
+
+
+def sniff(head: str) -> float:
+    first_line = head.lstrip("\ufeff \n").split("\n", 1)[0]
+    return 1.0 if re.match(r"WEBVTT(?:$|[ \t])", first_line) else 0.0
+
+
+def parse(path: Path, source: SourceText | None = None) -> Document:
+    source = source or read_source(path)
+    try:
+        captions = webvtt.from_string(source.text).captions
+    except (MalformedFileError, ValueError) as error:
+        raise FormatError(path, None, f"not valid WebVTT: {error}") from None
+    cues = [cue for caption in captions for cue in _cues(caption)]
+    return captions_document(path, NAME, LABEL, cues)
+
+
+def _cues(caption: webvtt.Caption) -> list[Cue]:
+    """One cue per voice the caption's lines name (most captions: one)."""
+    cues: list[Cue] = []
+    start = caption.start_time.in_milliseconds() / 1000
+    end = caption.end_time.in_milliseconds() / 1000
+    for line in caption.lines:
+        voice = _VOICE.match(line)
+        text = plain_text(line)
+        if voice or not cues:
+            speaker = voice["speaker"].strip() if voice else None
+            cues.append(Cue(start, end, text, speaker))
+        else:
+            cues[-1] = Cue(start, end, f"{cues[-1].text} {text}", cues[-1].speaker)
+    return cues

@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 .PHONY: run test bench fuzz lint format clean
 
 run: $(STAMP)
-	$(BIN)/earmark
+	$(BIN)/earmark data
 
 test: $(STAMP)
 	@command -v tmux >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \

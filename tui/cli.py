@@ -1,9 +1,14 @@
 """The ``earmark`` command.
 
-    earmark [PATH]                         open the reader on a library (default: the bundled one)
+    earmark [PATH]                         open the reader (default: your library)
+    earmark add FILE... [--episode NAME]   copy transcripts, chapters and notes into your library
+    earmark list [PATH]                    the episodes, with their chapters, turns and notes
     earmark export [PATH] --format json    print everything earmark understood
     earmark search QUERY [PATH] [--json] [--limit N]    search turns, chapters and notes
     earmark index [PATH] [--rebuild]       build or update the search index
+
+Your library lives in the user data directory (under ``EARMARK_HOME`` when it is set); the
+first time earmark opens it, it holds a copy of the bundled episode.
 
 Exit codes: 0 ok, 1 a problem the user can fix (one line on stderr), 2 wrong usage.
 Warnings about single files go to stderr, one line each, and do not change the exit code.
@@ -20,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from index.errors import EarmarkError
 from index.library import Library
-from index.paths import default_library
+from index.user_library import open_user_library
 from tui.progress import WorkProgress
 
 if TYPE_CHECKING:  # Whoosh loads only when a command searches: start-up stays quick
@@ -66,6 +71,23 @@ def _parser(command: str | None) -> argparse.ArgumentParser:
         parser.add_argument(
             "--limit", type=_positive, default=20, metavar="N", help="at most N hits (20)"
         )
+    elif command == "add":
+        parser = argparse.ArgumentParser(
+            prog="earmark add",
+            description="Copy transcripts, chapter lists and notes into your library "
+            "(WebVTT, SRT, podcast JSON/HTML, Markdown, chapter lists, notes, transcript pages).",
+        )
+        parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help="documents")
+        parser.add_argument(
+            "--episode",
+            metavar="NAME",
+            help="add to this episode (new or existing); default: a new one named after FILE",
+        )
+        return parser
+    elif command == "list":
+        parser = argparse.ArgumentParser(
+            prog="earmark list", description="List the episodes of a library."
+        )
     elif command == "index":
         parser = argparse.ArgumentParser(
             prog="earmark index",
@@ -76,15 +98,16 @@ def _parser(command: str | None) -> argparse.ArgumentParser:
         parser = argparse.ArgumentParser(
             prog="earmark",
             description="A terminal reader for long conversations.",
-            epilog="commands: earmark export [PATH] --format json; "
-            "earmark search QUERY [PATH] [--json]; earmark index [PATH] [--rebuild]",
+            epilog="commands: earmark add FILE... [--episode NAME]; earmark list [PATH]; "
+            "earmark export [PATH] --format json; earmark search QUERY [PATH] [--json]; "
+            "earmark index [PATH] [--rebuild]",
         )
     parser.add_argument(
         "path",
         nargs="?",
         type=Path,
         metavar="PATH",
-        help="a library folder, an episode folder or one file",
+        help="a library folder, an episode folder or one file (default: your library)",
     )
     return parser
 
@@ -97,7 +120,7 @@ def _positive(text: str) -> int:
 
 def _load(options: argparse.Namespace) -> Library:
     with WorkProgress("reading") as progress:
-        library = Library.open(options.path or default_library(), progress=progress.update)
+        library = Library.open(options.path or open_user_library(), progress=progress.update)
     for problem in library.problems:
         print(f"earmark: warning: {problem}", file=sys.stderr)
     return library
@@ -127,6 +150,33 @@ def _export(options: argparse.Namespace) -> int:
     document = json.dumps(library_to_dict(_load(options)), ensure_ascii=False, indent=2)
     sys.stdout.buffer.write(document.encode("utf-8") + b"\n")
     sys.stdout.flush()
+    return EXIT_OK
+
+
+def _add(options: argparse.Namespace) -> int:
+    from index.user_library import add_files
+
+    root = open_user_library()
+    episode_id, added = add_files(root, options.files, options.episode)
+    for item in added:
+        where = f"{episode_id}/{item.stored.name}" if item.stored else "already there"
+        print(f"{item.source}: {item.summary} → {where}")
+    options.path = root
+    with _search_index(options) as search_index:
+        print(f"{episode_id}: added; {search_index.episode_count} episodes indexed")
+    return EXIT_OK
+
+
+def _list(options: argparse.Namespace) -> int:
+    library = _load(options)
+    rows = [
+        (info.id, info.title, len(info.chapters), info.turn_count, info.note_count)
+        for info in library.infos
+    ]
+    id_width = max((len(row[0]) for row in rows), default=2)
+    print(f"{'episode':<{id_width}}  chapters  turns  notes  title")
+    for episode_id, title, chapters, turns, notes in rows:
+        print(f"{episode_id:<{id_width}}  {chapters:>8}  {turns:>5}  {notes:>5}  {title}")
     return EXIT_OK
 
 
@@ -165,6 +215,8 @@ def _search_index(options: argparse.Namespace, rebuild: bool = False) -> SearchI
 
 
 COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
+    "add": _add,
+    "list": _list,
     "export": _export,
     "search": _search,
     "index": _index,

@@ -186,9 +186,11 @@ def test_broken_srt_names_the_line(tmp_path: Path) -> None:
 def test_podcast_json_segments(tmp_path: Path) -> None:
     segments = [
         {"speaker": "Ann", "startTime": 0.5, "endTime": 1, "body": "Hello"},
-        {"speaker": None, "startTime": 1, "endTime": 1.2, "body": ","},
-        {"startTime": 1.3, "endTime": 2, "body": "world.\n"},
+        {"speaker": "Ann", "startTime": 1, "endTime": 1.2, "body": ","},
+        {"speaker": "Ann", "startTime": 1.3, "endTime": 2, "body": "world.\n"},
         {"speaker": "Ann", "startTime": 2.1, "body": "Again."},
+        {"speaker": None, "startTime": 5, "body": "[music]"},  # nobody named, not Ann
+        {"startTime": 5.5, "body": "[applause]"},
         {"speaker": "Bo", "body": "no start: skipped"},
         {"speaker": "Bo", "startTime": None, "body": "null start: skipped"},
         "not a segment",
@@ -197,6 +199,7 @@ def test_podcast_json_segments(tmp_path: Path) -> None:
     document = _parse(tmp_path, "t.json", json.dumps({"version": "1.0.0", "segments": segments}))
     assert [(t.speaker, t.start, t.paragraphs) for t in document.turns] == [
         ("Ann", 0, ("Hello, world.", "Again.")),
+        ("", 5, ("[music] [applause]",)),
         ("Bo", 70, ("Hi.",)),
     ]
 
@@ -229,15 +232,18 @@ def test_chapters_json_tolerates_nulls_and_hides_silent_chapters(tmp_path: Path)
 
 def test_html_with_missing_times_and_continued_paragraphs(tmp_path: Path) -> None:
     text = (
-        "<html><body><cite>Kevin:</cite><time>0:00</time><p>We have &amp; update</p>"
+        "<html><body><h1>Episode 7</h1><p>Lightly edited.</p>"
+        "<cite>Kevin:</cite><time>0:00</time><p>We have &amp; update</p>"
         "<p>Second<br>paragraph.</p><cite>Alban :</cite><p>No time given.</p>"
-        "<time>1:02:03</time><p>Just a time.</p></body></html>"
+        "<time>1:02:03</time><p>Just a time.</p>"
+        "<!-- <cite>Kevin:</cite><p>a draft</p> -->"
+        "<footer><p>Episode page</p></footer></body></html>"
     )
     document = _parse(tmp_path, "t.html", text)
     assert [(t.speaker, t.start, t.paragraphs) for t in document.turns] == [
         ("Kevin", 0, ("We have & update", "Second paragraph.")),
         ("Alban", None, ("No time given.",)),
-        ("Alban", 3723, ("Just a time.",)),
+        ("Alban", 3723, ("Just a time.",)),  # kept apart: it has a time of its own
     ]
 
 
@@ -335,3 +341,18 @@ def test_a_sentence_with_a_time_is_not_a_chapter_list(tmp_path: Path) -> None:
     path = _write(tmp_path, "d.txt", "We met at 0:45 and\nagain at 1:30, then\nleft at 2:00.\n")
     with pytest.raises(FormatError, match="not a format earmark reads"):
         parse_file(path)
+
+
+def test_rolling_captions_are_read_once_but_a_repeated_line_stays(tmp_path: Path) -> None:
+    rolling = (
+        "WEBVTT\nKind: captions\n\n"
+        "00:00:01.000 --> 00:00:03.000 align:start position:0%\n \n"
+        "so<00:00:01.500><c> today</c><00:00:02.000><c> we</c>\n\n"
+        "00:00:03.000 --> 00:00:03.010 align:start position:0%\nso today we\n \n\n"
+        "00:00:03.010 --> 00:00:05.000 align:start position:0%\nso today we\n"
+        "fix<00:00:04.000><c> a</c><00:00:04.500><c> tire</c>\n\n"
+        "00:00:06.000 --> 00:00:07.000\nThank you.\n\n"
+        "00:00:07.000 --> 00:00:08.000\nThank you.\n"
+    )
+    (turn,) = _parse(tmp_path, "t.vtt", rolling).turns
+    assert turn.text == "so today we fix a tire Thank you. Thank you."

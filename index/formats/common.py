@@ -13,9 +13,11 @@ from index.model import Chapter, Turn
 NAME_WORD = (
     r"(?:[A-Z\u00c0-\u024f][\w.'’-]*|van|von|der|den|de|da|del|della|di|du|la|le|bin|ibn|al)"
 )
-# "Sarah:", "Alban :", "Speaker 2:" at the start of a line: who speaks the words after it.
+# "Sarah:", "Alban :", "Speaker 2:", "[SPEAKER_00]:" (WhisperX) at the start of a line: who
+# speaks the words after it.
 SPEAKER_LABEL = re.compile(
-    rf"^(?P<speaker>{NAME_WORD}(?: {NAME_WORD}){{0,3}}(?: \d{{1,2}})?) ?:(?:\s+|$)"
+    rf"^(?P<open>\[)?(?P<speaker>{NAME_WORD}(?: {NAME_WORD}){{0,3}}(?: \d{{1,2}})?)"
+    rf"(?(open)\]) ?:(?:\s+|$)"
 )
 
 

@@ -84,9 +84,12 @@ class _TurnBuilder:
         self.paragraph_closed = cue.ends_paragraph
 
     def _paragraph_full(self) -> bool:
+        """Long enough, at the end of a sentence; or twice as long, for captions that have no
+        punctuation at all (automatic ones)."""
         paragraph = self.raw[-1][2][-1]
         words = sum(len(piece.split()) for piece in paragraph)
-        return words >= PARAGRAPH_WORDS and bool(_SENTENCE_END.search(paragraph[-1]))
+        sentence_ends = bool(_SENTENCE_END.search(paragraph[-1]))
+        return words >= 2 * PARAGRAPH_WORDS or (words >= PARAGRAPH_WORDS and sentence_ends)
 
     def turns(self, duration: int) -> list[Turn]:
         turns = []

@@ -1,8 +1,11 @@
 """Podcast-namespace transcript HTML: ``<cite>`` (speaker), ``<time>`` (start), ``<p>`` (words).
 
 The low-fidelity form: a speaker or a time may be missing. A ``<p>`` after a new ``<cite>`` or
-``<time>`` starts a turn; one straight after another ``<p>`` continues the turn as a new
-paragraph. A turn without a ``<time>`` (or with one that is not a time) has no time.
+``<time>`` starts a turn; one straight after another ``<p>`` continues it as a new paragraph.
+Two turns of one speaker in a row stay two, each with its time. A turn without a ``<time>`` (or
+with one that is not a time) has no time. Paragraphs before the first ``<cite>`` or ``<time>``
+(a page's title and notes) and inside ``<header>``, ``<footer>``, ``<nav>`` and ``<aside>`` are
+not transcript.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ NAME = "podcast-transcript-html"
 LABEL = "Podcast transcript (HTML)"
 
 _FIELDS = ("cite", "time", "p")
+_PAGE_PARTS = ("header", "footer", "nav", "aside")
 _TIME = re.compile(rf"^(?P<clock>{CLOCK})(?:[.,]\d+)?$")
 
 
@@ -39,16 +43,16 @@ def parse(path: Path, source: SourceText | None = None) -> Document:
     reader.feed(source.text)
     reader.close()
     raw_turns: list[RawTurn] = []
-    speaker, start, fresh = "", None, True
+    speaker, start, fresh = "", None, False
     for tag, value in reader.fields:
         if tag == "cite":
             speaker, start, fresh = value.rstrip(":").strip(), None, True
         elif tag == "time":
             start, fresh = _seconds(value), True
-        elif value and (fresh or not raw_turns):
+        elif value and fresh:
             raw_turns.append((speaker, start, (value,)))
             fresh = False
-        elif value:
+        elif value and raw_turns:
             last_speaker, last_start, paragraphs = raw_turns[-1]
             raw_turns[-1] = (last_speaker, last_start, (*paragraphs, value))
     if not raw_turns:
@@ -71,16 +75,21 @@ class _FieldReader(HTMLParser):
         self.fields: list[tuple[str, str]] = []
         self._open: str | None = None
         self._parts: list[str] = []
+        self._outside = 0  # inside how many page parts that are not the transcript
 
     def handle_starttag(self, tag: str, attrs: list) -> None:
-        if tag in _FIELDS:
+        if tag in _PAGE_PARTS:
+            self._outside += 1
+        elif tag in _FIELDS and not self._outside:
             self._finish()
             self._open, self._parts = tag, []
         elif tag == "br" and self._open:
             self._parts.append(" ")
 
     def handle_endtag(self, tag: str) -> None:
-        if tag == self._open:
+        if tag in _PAGE_PARTS:
+            self._outside = max(self._outside - 1, 0)
+        elif tag == self._open:
             self._finish()
 
     def handle_data(self, data: str) -> None:

@@ -2,8 +2,10 @@
 and ``body``.
 
 Segments may be whole sentences or single words; either way they are merged into turns like
-captions (`index.formats.cues`). A body that ends in a newline ends a paragraph. A segment
-without a ``startTime`` or a ``body`` (or with ``null`` there) is skipped.
+captions (`index.formats.cues`). Every segment says who speaks it: a ``null`` or missing
+``speaker`` (music, a sponsor read, the audience) is nobody named, not the speaker before. A body
+that ends in a newline ends a paragraph. A segment without a ``startTime`` or a ``body`` (or with
+``null`` there) is skipped.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ def parse(path: Path, source: SourceText | None = None) -> Document:
                 start,
                 seconds(segment.get("endTime")),
                 body,
-                speaker if isinstance(speaker, str) and speaker.strip() else None,
+                speaker.strip() if isinstance(speaker, str) else "",
                 ends_paragraph=body.endswith("\n"),
             )
         )

@@ -2,7 +2,8 @@
 
 Speakers come from voice spans, ``<v Sarah>`` or ``<v.loud Sarah>`` (the closing ``</v>`` is
 optional), which may change inside a cue from one line to the next; a cue without one continues
-the speaker before it. Other tags are dropped and entities decoded (``Q&amp;A`` → ``Q&A``).
+the speaker before it. Other tags (word timings ``<00:00:04.160><c> word</c>``) are dropped and
+entities decoded (``Q&amp;A`` → ``Q&A``); rolling captions are read once (`_new_lines`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from index.model import Document
 NAME = "webvtt"
 LABEL = "WebVTT captions"
 
+# A cue this short only flashes a finished line again (rolling captions).
+FLASH_MS = 50
 _VOICE = re.compile(r"^<v(?:\.[\w-]+)*\s+(?P<speaker>[^>]+)>")
 
 
@@ -35,16 +38,36 @@ def parse(path: Path, source: SourceText | None = None) -> Document:
         captions = webvtt.from_string(source.text).captions
     except (MalformedFileError, ValueError) as error:
         raise FormatError(path, None, f"not valid WebVTT: {error}") from None
-    cues = [cue for caption in captions for cue in _cues(caption)]
+    cues: list[Cue] = []
+    shown = ""  # the last line shown, which rolling captions repeat
+    for caption in captions:
+        lines = _new_lines(caption, shown)
+        if lines:
+            cues += _cues(caption, lines)
+            shown = plain_text(lines[-1]).strip()
     return captions_document(path, NAME, LABEL, cues)
 
 
-def _cues(caption: webvtt.Caption) -> list[Cue]:
-    """One cue per voice the caption's lines name (most captions: one)."""
+def _new_lines(caption: webvtt.Caption, shown: str) -> list[str]:
+    """The caption's lines with text, less what is already on screen: rolling captions (YouTube's
+    automatic ones) repeat the line before as their first line, and flash each finished line
+    again in a cue of a few milliseconds. A line said twice in cues of its own stays twice."""
+    kept = [line for line in caption.lines if line.strip()]
+    rolling = (
+        len(kept) > 1
+        or caption.end_time.in_milliseconds() - caption.start_time.in_milliseconds() < FLASH_MS
+    )
+    if kept and shown and rolling and plain_text(kept[0]).strip() == shown:
+        kept = kept[1:]
+    return kept
+
+
+def _cues(caption: webvtt.Caption, lines: list[str]) -> list[Cue]:
+    """One cue per voice the lines name (most captions: one)."""
     cues: list[Cue] = []
     start = caption.start_time.in_milliseconds() / 1000
     end = caption.end_time.in_milliseconds() / 1000
-    for line in caption.lines:
+    for line in lines:
         voice = _VOICE.match(line)
         text = plain_text(line)
         if voice or not cues:

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Literal
 
 NoteKind = Literal["summary", "comment", "own"]
-LinkReason = Literal["timestamp", "quote", "similar"]
+# "yours": the reader wrote the note at that turn (`index.userdata`).
+LinkReason = Literal["timestamp", "quote", "similar", "yours"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,7 +41,7 @@ import tempfile
 import threading
 import warnings
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -57,8 +57,9 @@ from index.library import Library
 from index.paths import cache_dir
 from index.query import Marks, compile_query
 from index.ranking import SaturatedFrequency
-from index.search_schema import SCHEMA_VERSION, documents, schema
+from index.search_schema import SCHEMA_VERSION, documents, note_document, schema
 from index.snippets import snippet
+from index.userdata import OwnNote
 
 # A keystroke's search stops here with the best hits found so far: one look at the index per
 # keystroke must not hold up the next. A caller that can wait (the CLI) passes more.
@@ -96,6 +97,7 @@ class Stamp:
 
     directory: str
     episodes: dict[str, str]  # episode id → fingerprint of its sources when indexed
+    own: dict[str, str] = field(default_factory=dict)  # the reader's note id → when edited
 
     def to_json(self) -> str:
         return json.dumps(
@@ -105,6 +107,7 @@ class Stamp:
                 "schema": SCHEMA_VERSION,
                 "directory": self.directory,
                 "episodes": self.episodes,
+                "own": self.own,
             },
             indent=1,
         )
@@ -126,7 +129,8 @@ class Stamp:
             and isinstance(data.get("episodes"), dict)
         ):
             return None
-        return cls(data["directory"], data["episodes"])
+        own = data.get("own", {})
+        return cls(data["directory"], data["episodes"], own if isinstance(own, dict) else {})
 
 
 class SearchIndex:
@@ -134,6 +138,7 @@ class SearchIndex:
         self,
         folder: Path,
         stamp: Stamp,
+        ix: whoosh_index.Index,
         searcher: Searcher,
         *,
         read_only: bool = False,
@@ -146,6 +151,7 @@ class SearchIndex:
         self.notice = notice
         self.indexed = indexed  # the episodes (re)indexed when it opened
         self.timed_out = False  # whether the last search ran out of time
+        self._ix = ix
         self._searcher = searcher
         # A Whoosh searcher is not meant for two threads at once (the app searches in a worker
         # and lights terms in its own thread); a search holds it for a few milliseconds.
@@ -222,6 +228,38 @@ class SearchIndex:
         with self._lock:
             return compile_query(query, self._searcher.reader()).marks
 
+    def sync_own_notes(self, library: Library, notes: Iterable[OwnNote]) -> None:
+        """Make the reader's own notes (`index.userdata`) searchable as they are now: added,
+        edited and deleted ones. Nothing to do takes no time; a locked or read-only index is
+        left as it is (the notes are indexed the next time it can be written)."""
+        wanted = {n.note_id: n for n in notes if library.info(n.episode) is not None}
+        edited = {note_id: note.updated for note_id, note in wanted.items()}
+        if edited == self.stamp.own or self.read_only:
+            return
+        stale = {i for i, when in self.stamp.own.items() if edited.get(i) != when}
+        fresh = [note for i, note in wanted.items() if self.stamp.own.get(i) != note.updated]
+        try:
+            writer = self._ix.writer()
+        except LockError:
+            return
+        try:
+            for note_id in stale:
+                writer.delete_by_term("id", note_id)
+            for note in fresh:
+                episode = library.episode(note.episode)
+                writer.add_document(**note_document(episode, note.as_note(episode)))
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        self.stamp = replace(self.stamp, own=edited)
+        _write_stamp(self.folder, self.stamp)
+        with self._lock:
+            # A new searcher, not refresh(): refresh reuses the readers of segments it has
+            # seen, which then miss the deletions made in them since.
+            self._searcher.close()
+            self._searcher = _searcher(self._ix)
+
     def close(self) -> None:
         with self._lock:
             self._searcher.close()
@@ -236,6 +274,10 @@ class SearchIndex:
 def index_folder(library: Library) -> Path:
     key = hashlib.sha256(str(library.root.resolve()).encode()).hexdigest()[:32]
     return cache_dir() / "search" / key
+
+
+def _episode_of(own_note_id: str) -> str:
+    return own_note_id.split("/own/", 1)[0]
 
 
 def _searcher(ix: whoosh_index.Index) -> Searcher:
@@ -279,21 +321,24 @@ class _Updater:
         changed = [eid for eid, print_ in current.items() if self.stamp.episodes.get(eid) != print_]
         gone = [eid for eid in self.stamp.episodes if eid not in current]
         if not changed and not gone:
-            return SearchIndex(self.folder, self.stamp, self.searcher)
+            return SearchIndex(self.folder, self.stamp, self.ix, self.searcher)
         try:
             writer = self.ix.writer(limitmb=WRITER_MEMORY_MB)
         except LockError:
             notice = "another earmark is updating the search index: searching it as it was"
             return SearchIndex(
-                self.folder, self.stamp, self.searcher, read_only=True, notice=notice
+                self.folder, self.stamp, self.ix, self.searcher, read_only=True, notice=notice
             )
         for episode_id in changed + gone:
             writer.delete_by_term("episode", episode_id)
         _write(writer, self.library, changed, self.progress)
-        stamp = Stamp(self.stamp.directory, current)
+        # Re-indexing an episode deleted the reader's notes on it too: they are added again.
+        own = {i: edited for i, edited in self.stamp.own.items() if _episode_of(i) in current}
+        own = {i: edited for i, edited in own.items() if _episode_of(i) not in changed}
+        stamp = Stamp(self.stamp.directory, current, own)
         _write_stamp(self.folder, stamp)
         self.searcher.close()
-        return SearchIndex(self.folder, stamp, _searcher(self.ix), indexed=tuple(changed))
+        return SearchIndex(self.folder, stamp, self.ix, _searcher(self.ix), indexed=tuple(changed))
 
 
 def _build(
@@ -312,7 +357,7 @@ def _build(
     stamp = Stamp(directory, {info.id: info.fingerprint for info in library.infos})
     _write_stamp(folder, stamp)
     _remove_stale_folders(folder, keep=directory)
-    return SearchIndex(folder, stamp, _searcher(ix), notice=notice, indexed=tuple(episode_ids))
+    return SearchIndex(folder, stamp, ix, _searcher(ix), notice=notice, indexed=tuple(episode_ids))
 
 
 def _write(

@@ -112,17 +112,17 @@ def documents(episode: Episode) -> Iterator[dict[str, Any]]:
             }
         )
     for note in episode.notes:
-        yield (
-            _text_fields(_note_text(note))
-            | common
-            | _note_place(episode, note)
-            | {
-                "id": note.id,
-                "kind": note.kind,
-                "speaker": note.author,
-                "source": note.source,
-            }
-        )
+        yield note_document(episode, note)
+
+
+def note_document(episode: Episode, note: Note) -> dict[str, Any]:
+    """A summary point, a comment or one of the reader's own notes, placed where it points."""
+    return (
+        _text_fields(_note_text(note))
+        | {"episode": episode.id, "episode_words": f"{episode.id} {episode.title}"}
+        | _note_place(episode, note)
+        | {"id": note.id, "kind": note.kind, "speaker": note.author, "source": note.source}
+    )
 
 
 def _text_fields(text: str) -> dict[str, str]:

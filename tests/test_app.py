@@ -88,7 +88,11 @@ async def test_turn_keys(library: Library) -> None:
         await wait_for(pilot, lambda: transcript.cursor == 0)
         await pilot.press("space")
         await wait_for(pilot, lambda: transcript.scroll_y > 0 and transcript.cursor > 0)
-        await pilot.press("b")
+        await pilot.press("pageup")
+        await wait_for(pilot, lambda: transcript.cursor == 0)
+        await pilot.press("ctrl+f")
+        await wait_for(pilot, lambda: transcript.cursor > 0)
+        await pilot.press("ctrl+b")
         await wait_for(pilot, lambda: transcript.cursor == 0)
 
 
@@ -182,7 +186,10 @@ async def test_help_lists_every_key(library: Library) -> None:
 
 
 def test_every_binding_has_an_id_and_a_description() -> None:
+    from tui.screens.bookmarks import BookmarksScreen
+    from tui.screens.confirm import ConfirmScreen
     from tui.screens.go_to_time import GoToTimeScreen
+    from tui.screens.note_editor import NoteEditorScreen
 
     for owner in (
         EarmarkApp,
@@ -192,6 +199,9 @@ def test_every_binding_has_an_id_and_a_description() -> None:
         ChapterTree,
         HelpScreen,
         GoToTimeScreen,
+        BookmarksScreen,
+        ConfirmScreen,
+        NoteEditorScreen,
     ):
         for binding in owner.BINDINGS:
             assert binding.id and binding.description, (owner.__name__, binding)

@@ -159,3 +159,60 @@ def test_no_color_paints_in_greys(start_terminal: Start) -> None:
     colours = re.findall(r"[34]8;2;(\d+);(\d+);(\d+)", painted)
     assert colours, "expected truecolor greys"
     assert all(red == green == blue for red, green, blue in colours)
+
+
+def _quit(terminal: Terminal) -> None:
+    terminal.send("q")
+    deadline = time.monotonic() + 10
+    while (status := terminal.exit_status()) is None:
+        assert time.monotonic() < deadline, terminal.screen()
+        time.sleep(0.05)
+    assert status == "0"
+
+
+def test_marks_come_back_and_export(start_terminal: Start, tmp_path: Path) -> None:
+    """Bookmark two turns, write a note, quit, reopen: all back; kind:own finds the note;
+    the Markdown export holds all three."""
+    terminal = start_terminal()
+    terminal.wait_for(lambda s: "00:00:00  Ilya Sutskever" in s)
+    terminal.send("j", "b")
+    terminal.wait_for(lambda s: "Bookmarked" in s)
+    terminal.send("j", "j", "b")
+    terminal.wait_for(lambda s: s.count("★") == 2)
+    terminal.send("c")
+    terminal.wait_for(lambda s: "ctrl+s save" in s)
+    terminal.send("A note typed in tmux", literal=True)
+    terminal.send("C-s")
+    terminal.wait_for(lambda s: "Note saved" in s and "A note typed in tmux" in s)
+    _quit(terminal)
+
+    again = start_terminal()
+    # Back at the turn last read (00:00:14, bookmarked), with the note beside it.
+    again.wait_for(
+        lambda s: (
+            "00:00:14" in s.splitlines()[-2]
+            and "★00:00:14  Dwarkesh Patel" in s
+            and "A note typed in tmux" in s
+        )
+    )
+    again.send("g")  # the start, where both bookmarks are in view
+    again.wait_for(lambda s: s.count("★") == 2)
+    again.send("/")
+    again.wait_for(lambda s: "Search everything" in s)
+    again.send("kind:own tmux", literal=True)
+    again.wait_for(lambda s: "Your note" in s and "typed in tmux" in s)
+    again.send("Escape")
+    time.sleep(0.15)  # Escape followed too soon by another key arrives as alt+key
+    _quit(again)
+
+    exported = subprocess.run(
+        [str(EARMARK), "export", "--format", "markdown"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "EARMARK_HOME": str(tmp_path / "home")},
+        timeout=60,
+        check=True,
+    ).stdout
+    assert "> Meaning what?" in exported  # the first bookmark (00:00:04)
+    assert "> Another thing that’s crazy is how normal" in exported  # the second (00:00:14)
+    assert "- A note typed in tmux" in exported

@@ -8,6 +8,7 @@ Whoosh is never on the start-up path.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
@@ -21,13 +22,18 @@ from textual.geometry import Size
 from textual.widgets import Footer, Header, Static
 from textual.worker import get_current_worker
 
+from index.citation import quote
 from index.library import Library
 from index.model import Episode, Note, Turn
 from index.related import RelatedNotes
 from index.timecode import format_time
+from index.userdata import OwnNote, UserData
 from tui.commands import ChapterCommands
+from tui.screens.bookmarks import BookmarkRow, BookmarksScreen
+from tui.screens.confirm import ConfirmScreen
 from tui.screens.go_to_time import GoToTimeScreen
 from tui.screens.help import KEY_GROUPS, HelpScreen
+from tui.screens.note_editor import NoteEditorScreen
 from tui.widgets.chapter_tree import ChapterTree
 from tui.widgets.search_panel import SearchPanel
 from tui.widgets.side_pane import SidePane
@@ -45,6 +51,9 @@ NARROW_COLUMNS = 100
 TREE_COLUMNS = 70
 STATUS_PADDING = 2
 MIN_SIZE = (40, 10)
+# The reading position is saved this long after the cursor stops moving (and when quitting).
+POSITION_SAVE_DELAY = 0.5
+EXCERPT_CHARS = 100
 
 
 class EarmarkApp(App[None]):
@@ -61,6 +70,10 @@ class EarmarkApp(App[None]):
             "left_square_bracket", "previous_chapter", "Previous chapter", id="app.previous_chapter"
         ),
         Binding("t", "go_to_time", "Go to time", id="app.go_to_time"),
+        Binding("b", "toggle_bookmark", "Bookmark", id="app.bookmark"),
+        Binding("B", "bookmarks", "List bookmarks", id="app.bookmarks", show=False),
+        Binding("c", "write_note", "Write a note", id="app.write_note"),
+        Binding("y", "copy_quote", "Copy as quote", id="app.copy_quote", show=False),
         Binding("s", "toggle_side_pane", "Side pane", id="app.toggle_side_pane"),
         Binding("tab", "focus_next", "Next pane", id="app.focus_next", show=False),
         Binding(
@@ -77,9 +90,11 @@ class EarmarkApp(App[None]):
         Binding("q", "quit", "Quit", id="app.quit"),
     ]
 
-    def __init__(self, library: Library) -> None:
+    def __init__(self, library: Library, userdata: UserData | None = None) -> None:
         super().__init__()
         self.library = library
+        self.userdata = userdata or UserData.open()
+        self._own_notes: list[OwnNote] = []  # the reader's notes on the episode shown
         self.episode: Episode | None = None
         self.related: RelatedNotes | None = None
         self.search_index: SearchIndex | None = None
@@ -101,9 +116,13 @@ class EarmarkApp(App[None]):
     def on_mount(self) -> None:
         self.query_one(ChapterTree).show_library(self.library.infos)
         if self.library.infos:
-            self._show_episode(self.library.infos[0].id)
+            last = self.userdata.last_episode()
+            episode_id = last if self.library.info(last or "") else self.library.infos[0].id
+            self._show_episode(episode_id, self.userdata.position(episode_id) or 0)
         self.query_one(Transcript).focus()
         self._fit_to_size()
+        if self.userdata.notice:
+            self.notify(self.userdata.notice, severity="warning", timeout=15, markup=False)
         for problem in self.library.problems[:3]:
             self.notify(problem, title="Not read", severity="warning", timeout=10, markup=False)
         if len(self.library.problems) > 3:
@@ -111,20 +130,32 @@ class EarmarkApp(App[None]):
             self.notify(
                 f"…and {more} more (see `earmark export`)", severity="warning", markup=False
             )
-        self.call_after_refresh(self._open_search_index)
+        self.call_after_refresh(lambda: self._open_search_index(self.userdata.notes()))
 
     # -- showing an episode --------------------------------------------------------------------
 
-    def _show_episode(self, episode_id: str, turn: int = 0) -> None:
+    def _show_episode(self, episode_id: str, turn: int | None = None) -> None:
+        """Show an episode at ``turn``; without one, where the reader last was in it."""
         if self.episode is not None and self.episode.id == episode_id:
-            self.query_one(Transcript).go_to_turn(turn)
+            self.query_one(Transcript).go_to_turn(turn or 0)
             return
+        self._save_position()
+        if turn is None:
+            turn = self.userdata.position(episode_id) or 0
         self.episode = self.library.episode(episode_id)
-        self.related = RelatedNotes(self.episode)
+        self._own_notes = self.userdata.notes(episode_id)
+        self.related = self._related_notes(self.episode)
         self.title = self.episode.title
         self.sub_title = self.episode.show or ""
-        self.query_one(Transcript).show_episode(self.episode, turn)
+        transcript = self.query_one(Transcript)
+        transcript.set_bookmarks({b.turn for b in self.userdata.bookmarks(episode_id)})
+        transcript.show_episode(self.episode, turn)
         self._light(self._lit_query)  # after the transcript holds the new episode and cursor
+
+    def _related_notes(self, episode: Episode) -> RelatedNotes:
+        """What the side pane reads: the episode's notes and the reader's own."""
+        own = tuple(note.as_note(episode) for note in self._own_notes)
+        return RelatedNotes(replace(episode, notes=episode.notes + own) if own else episode)
 
     def on_transcript_turn_changed(self, event: Transcript.TurnChanged) -> None:
         if self.related is None or event.episode is not self.episode:
@@ -133,6 +164,7 @@ class EarmarkApp(App[None]):
         self.query_one(SidePane).show_turn(self.related, event.turn)
         self.query_one(ChapterTree).mark_current(event.episode.id, turn.chapter)
         self._update_status()
+        self.set_timer(POSITION_SAVE_DELAY, self._save_position, name="save position")
 
     def _update_status(self) -> None:
         episode, transcript = self.episode, self.query_one(Transcript)
@@ -205,10 +237,14 @@ class EarmarkApp(App[None]):
         elif hit.kind == "turn":
             self._show_episode(hit.episode, int(hit.id.rsplit("/", 1)[1]))
         else:  # a note
-            notes = self.library.episode(hit.episode).notes
-            if note := next((n for n in notes if n.id == hit.id), None):
+            if note := self._find_note(hit.episode, hit.id):
                 self._go_to_note(hit.episode, note)
         self.query_one(Transcript).focus()
+
+    def _find_note(self, episode_id: str, note_id: str) -> Note | None:
+        episode = self.library.episode(episode_id)
+        own = (n.as_note(episode) for n in self.userdata.notes(episode_id))
+        return next((n for n in (*episode.notes, *own) if n.id == note_id), None)
 
     def on_search_panel_closed(self, event: SearchPanel.Closed) -> None:
         self._light(event.query)
@@ -295,6 +331,129 @@ class EarmarkApp(App[None]):
 
         self.push_screen(GoToTimeScreen(), go)
 
+    # -- your marks ----------------------------------------------------------------------------
+
+    def _current_turn(self) -> Turn | None:
+        if self.episode is None or not self.episode.turns:
+            return None
+        return self.episode.turns[self.query_one(Transcript).cursor]
+
+    def _save_position(self) -> None:
+        turn, episode = self._current_turn(), self.episode
+        if turn is None or episode is None or self.userdata.position(episode.id) == turn.index:
+            return
+        self.userdata.set_position(episode.id, turn.index)
+
+    def action_quit(self) -> None:  # type: ignore[override]
+        self._save_position()
+        self.exit()
+
+    def action_toggle_bookmark(self) -> None:
+        turn = self._current_turn()
+        if turn is None or self.episode is None:
+            return
+        marked = self.userdata.toggle_bookmark(self.episode.id, turn.index)
+        self._show_bookmarks_of(self.episode.id)
+        self.notify("Bookmarked." if marked else "Bookmark removed.", timeout=2)
+
+    def _show_bookmarks_of(self, episode_id: str) -> None:
+        if self.episode is not None and self.episode.id == episode_id:
+            turns = {b.turn for b in self.userdata.bookmarks(episode_id)}
+            self.query_one(Transcript).set_bookmarks(turns)
+
+    def action_bookmarks(self) -> None:
+        def delete(row: BookmarkRow) -> None:
+            self.userdata.delete_bookmark(row.episode, row.turn)
+            self._show_bookmarks_of(row.episode)
+
+        def jump(row: BookmarkRow | None) -> None:
+            if row is not None and self.library.info(row.episode) is not None:
+                self._show_episode(row.episode, row.turn)
+                self.query_one(Transcript).focus()
+
+        self.push_screen(BookmarksScreen(self._bookmark_rows(), delete), jump)
+
+    def _bookmark_rows(self) -> list[BookmarkRow]:
+        rows = []
+        for bookmark in self.userdata.bookmarks():
+            info = self.library.info(bookmark.episode)
+            if info is None:  # an episode of another library
+                continue
+            turns = self.library.episode(bookmark.episode).turns
+            if not 0 <= bookmark.turn < len(turns):
+                continue
+            turn = turns[bookmark.turn]
+            time = format_time(turn.start, hours=True) if turn.start is not None else ""
+            excerpt = turn.text[:EXCERPT_CHARS].replace("\n", " ")
+            rows.append(
+                BookmarkRow(bookmark.episode, turn.index, info.title, time, turn.speaker, excerpt)
+            )
+        return rows
+
+    def action_write_note(self) -> None:
+        turn = self._current_turn()
+        if turn is not None and self.episode is not None:
+            self._edit_note(self.episode.id, turn, None)
+
+    def on_side_pane_own_note_edit(self, event: SidePane.OwnNoteEdit) -> None:
+        if self.episode is not None and (own := self._own_note(event.note.id)):
+            self._edit_note(self.episode.id, self.episode.turns[own.turn], own)
+
+    def on_side_pane_own_note_delete(self, event: SidePane.OwnNoteDelete) -> None:
+        own = self._own_note(event.note.id)
+        if own is None:
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.userdata.delete_note(own.id)
+                self._own_notes_changed(own.episode)
+                self.notify("Note deleted.", timeout=2)
+
+        self.push_screen(ConfirmScreen("Delete this note of yours?"), answered)
+
+    def _own_note(self, note_id: str) -> OwnNote | None:
+        return next((own for own in self._own_notes if own.note_id == note_id), None)
+
+    def _edit_note(self, episode_id: str, turn: Turn, own: OwnNote | None) -> None:
+        when = f" at {format_time(turn.start, hours=True)}" if turn.start is not None else ""
+        about = f"About {turn.speaker or 'this turn'}{when}: {turn.text[:EXCERPT_CHARS]}"
+
+        def saved(text: str | None) -> None:
+            if text is None or (not text and own is None):
+                return
+            if own is None:
+                self.userdata.add_note(episode_id, turn.index, text)
+            elif text:
+                self.userdata.update_note(own.id, text)
+            else:  # saved empty: there is nothing left of it
+                self.userdata.delete_note(own.id)
+            self._own_notes_changed(episode_id)
+            self.notify("Note saved." if text else "Note deleted.", timeout=2)
+
+        self.push_screen(NoteEditorScreen(about, own.text if own else ""), saved)
+
+    def _own_notes_changed(self, episode_id: str) -> None:
+        if self.episode is not None and self.episode.id == episode_id:
+            self._own_notes = self.userdata.notes(episode_id)
+            self.related = self._related_notes(self.episode)
+            cursor = self.query_one(Transcript).cursor
+            self.query_one(SidePane).show_turn(self.related, cursor, refresh=True)
+        self._index_own_notes(self.userdata.notes())
+
+    @work(thread=True, exclusive=True, group="own-notes")
+    def _index_own_notes(self, notes: list[OwnNote]) -> None:
+        """Make the reader's notes searchable at once (a small Whoosh commit, off the UI)."""
+        if self.search_index is not None:
+            self.search_index.sync_own_notes(self.library, notes)
+
+    def action_copy_quote(self) -> None:
+        turn = self._current_turn()
+        if turn is None or self.episode is None:
+            return
+        self.copy_to_clipboard(quote(self.episode, turn))
+        self.notify("Copied the turn as a quote, with its citation.", timeout=3)
+
     def action_toggle_side_pane(self) -> None:
         side = self.query_one(SidePane)
         self._side_pane_wanted = not side.display
@@ -306,7 +465,8 @@ class EarmarkApp(App[None]):
     @classmethod
     def key_groups(cls) -> list[tuple[str, list[BindingType]]]:
         """Every pane's bindings under the heading of where they work (help, README)."""
-        classes = {c.__name__: c for c in (cls, Transcript, SearchPanel, SidePane, ChapterTree)}
+        panes = (cls, Transcript, SearchPanel, SidePane, ChapterTree)
+        classes = {c.__name__: c for c in (*panes, BookmarksScreen, NoteEditorScreen)}
         return [(title, list(classes[name].BINDINGS)) for title, name in KEY_GROUPS]
 
     # -- size ----------------------------------------------------------------------------------
@@ -328,7 +488,7 @@ class EarmarkApp(App[None]):
     # -- search index --------------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="index")
-    def _open_search_index(self) -> None:
+    def _open_search_index(self, own_notes: list[OwnNote]) -> None:
         worker = get_current_worker()
 
         def stop_when_quitting(done: int, total: int) -> None:
@@ -339,6 +499,7 @@ class EarmarkApp(App[None]):
             from index.search import SearchIndex
 
             index = SearchIndex.open(self.library, progress=stop_when_quitting)
+            index.sync_own_notes(self.library, own_notes)
         except IndexBuildCancelled:
             return
         except Exception as error:  # the reader stays usable without search

@@ -3,7 +3,8 @@
     earmark [PATH]                         open the reader (default: your library)
     earmark add FILE... [--episode NAME]   copy transcripts, chapters and notes into your library
     earmark list [PATH]                    the episodes, with their chapters, turns and notes
-    earmark export [PATH] --format json    print everything earmark understood
+    earmark export [PATH] [--format json|markdown] [--episode ID]
+                                           everything earmark understood, or your marks
     earmark search QUERY [PATH] [--json] [--limit N]    search turns, chapters and notes
     earmark index [PATH] [--rebuild]       build or update the search index
 
@@ -58,7 +59,18 @@ def _parser(command: str | None) -> argparse.ArgumentParser:
         parser = argparse.ArgumentParser(
             prog="earmark export", description="Print everything earmark understood of a library."
         )
-        parser.add_argument("--format", choices=["json"], default="json", help="output format")
+        parser.add_argument(
+            "--format",
+            choices=["json", "markdown"],
+            default="json",
+            help="json: everything earmark understood; markdown: one episode with your "
+            "bookmarks and notes, for Obsidian",
+        )
+        parser.add_argument(
+            "--episode",
+            metavar="ID",
+            help="only this episode (markdown default: the one you read last)",
+        )
     elif command == "search":
         parser = argparse.ArgumentParser(
             prog="earmark search",
@@ -145,12 +157,39 @@ def _open(options: argparse.Namespace) -> int:
 
 
 def _export(options: argparse.Namespace) -> int:
-    from index.export import library_to_dict
+    library = _load(options)
+    if options.episode is not None and library.info(options.episode) is None:
+        known = ", ".join(info.id for info in library.infos)
+        raise EarmarkError(f"no episode {options.episode!r} in {library.root} (there are: {known})")
+    if options.format == "markdown":
+        document = _markdown(library, options.episode)
+    else:
+        from index.export import episode_to_dict, library_to_dict
 
-    document = json.dumps(library_to_dict(_load(options)), ensure_ascii=False, indent=2)
-    sys.stdout.buffer.write(document.encode("utf-8") + b"\n")
+        exported = library_to_dict(library)
+        if options.episode is not None:
+            exported = {"episodes": [episode_to_dict(library.episode(options.episode))]}
+        document = json.dumps(exported, ensure_ascii=False, indent=2) + "\n"
+    sys.stdout.buffer.write(document.encode("utf-8"))
     sys.stdout.flush()
     return EXIT_OK
+
+
+def _markdown(library: Library, episode_id: str | None) -> str:
+    from index.export_markdown import episode_markdown
+    from index.userdata import UserData
+
+    userdata = UserData.open()
+    last = userdata.last_episode()
+    if episode_id is None and last is not None and library.info(last) is not None:
+        episode_id = last
+    if episode_id is None and len(library.infos) == 1:
+        episode_id = library.infos[0].id
+    if episode_id is None:
+        known = ", ".join(info.id for info in library.infos)
+        raise EarmarkError(f"which episode? add --episode ID (one of: {known})")
+    episode = library.episode(episode_id)
+    return episode_markdown(episode, userdata.bookmarks(episode_id), userdata.notes(episode_id))
 
 
 def _add(options: argparse.Namespace) -> int:
@@ -205,10 +244,12 @@ def _index(options: argparse.Namespace) -> int:
 def _search_index(options: argparse.Namespace, rebuild: bool = False) -> SearchIndex:
     """The library's search index, with a progress bar on stderr while it is being built."""
     from index.search import SearchIndex
+    from index.userdata import UserData
 
     library = _load(options)
     with WorkProgress("indexing") as progress:
         search_index = SearchIndex.open(library, rebuild=rebuild, progress=progress.update)
+    search_index.sync_own_notes(library, UserData.open().notes())  # kind:own finds them
     if search_index.notice:
         print(f"earmark: note: {search_index.notice}", file=sys.stderr)
     return search_index

@@ -19,6 +19,8 @@ KEY_GROUPS: tuple[tuple[str, str], ...] = (
     ("Search panel", "SearchPanel"),
     ("Side pane", "SidePane"),
     ("Chapter tree", "ChapterTree"),
+    ("Bookmarks list (B)", "BookmarksScreen"),
+    ("Note editor (c)", "NoteEditorScreen"),
 )
 
 

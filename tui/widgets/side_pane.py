@@ -21,7 +21,7 @@ from index.related import RelatedNotes
 from index.timecode import format_span
 
 FOLDED_CHARS = 240
-GROUPS = (("summary", "Notes & summaries"), ("comment", "Comments"), ("own", "Your notes"))
+GROUPS = (("own", "Your notes"), ("summary", "Notes & summaries"), ("comment", "Comments"))
 EPISODE_WIDE = "episode-wide"
 
 
@@ -44,12 +44,28 @@ class SidePane(OptionList):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "select", "Go to the passage the note is about", id="side.go"),
         Binding("o", "unfold", "Unfold note", id="side.unfold"),
+        Binding("e", "edit_own", "Edit your note", id="side.edit"),
+        Binding("d", "delete_own", "Delete your note", id="side.delete"),
         Binding("j", "cursor_down", "Next note", id="side.down", show=False),
         Binding("k", "cursor_up", "Previous note", id="side.up", show=False),
     ]
 
     class NoteChosen(Message):
         """Jump to the passage a note is about."""
+
+        def __init__(self, note: Note) -> None:
+            self.note = note
+            super().__init__()
+
+    class OwnNoteEdit(Message):
+        """Edit one of the reader's own notes."""
+
+        def __init__(self, note: Note) -> None:
+            self.note = note
+            super().__init__()
+
+    class OwnNoteDelete(Message):
+        """Delete one of the reader's own notes (after asking)."""
 
         def __init__(self, note: Note) -> None:
             self.note = note
@@ -63,9 +79,13 @@ class SidePane(OptionList):
         self._episode_wide_open = False
         self._turn = 0
 
-    def show_turn(self, related: RelatedNotes, turn: int, *, keep: str | None = None) -> None:
-        """Show the notes for ``turn``; ``keep`` is a note id to highlight if it is among them."""
-        if related is self._related and turn == self._turn and keep is None and self.option_count:
+    def show_turn(
+        self, related: RelatedNotes, turn: int, *, keep: str | None = None, refresh: bool = False
+    ) -> None:
+        """Show the notes for ``turn``; ``keep`` is a note id to highlight if it is among them;
+        ``refresh`` rebuilds the list even when the turn is the same (the notes changed)."""
+        unchanged = related is self._related and turn == self._turn and self.option_count
+        if unchanged and keep is None and not refresh:
             return
         self._related, self._turn = related, turn
         shown = related.for_turn(turn)
@@ -123,6 +143,14 @@ class SidePane(OptionList):
         self._unfolded ^= {note_id}
         self._rebuild(self._related.for_turn(self._turn), note_id)
 
+    def action_edit_own(self) -> None:
+        if (note := self._note(self._highlighted_note_id())) and note.kind == "own":
+            self.post_message(self.OwnNoteEdit(note))
+
+    def action_delete_own(self) -> None:
+        if (note := self._note(self._highlighted_note_id())) and note.kind == "own":
+            self.post_message(self.OwnNoteDelete(note))
+
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         if event.option.id == EPISODE_WIDE and self._related is not None:
@@ -139,10 +167,12 @@ def note_text(note: Note, link: Link | None, *, unfolded: bool = False) -> Text:
         about.append(note.author)
     if note.times:
         about.append(format_span(note.times[0]))
-    if link is not None:
+    if link is not None and link.reason != "yours":  # a note of yours says where it is
         about.append(link.reason)
     if note.likes:
         about.append(f"♥ {note.likes}")
+    if note.kind == "own" and note.date:
+        about.append(f"{note.date} · e edit · d delete")
     text = Text(" · ".join(about), style="dim")
     text.append("\n")
     if note.title:

@@ -28,6 +28,7 @@ from index.timecode import format_time
 from tui.transcript_layout import Layout, Line, lay_out
 
 GUTTER = 2
+BOOKMARK = "★"  # in the gutter, on the header line of a bookmarked turn
 SPEAKER_COLORS = ("#5fafff", "#ffaf5f", "#87d787", "#d787d7", "#d7d75f", "#5fd7d7")
 # A function that finds the lit spans (start, end) in a paragraph.
 Highlighter = Callable[[str], list[tuple[int, int]]]
@@ -49,8 +50,10 @@ class Transcript(ScrollView, can_focus=True):
         Binding(
             "k,up", "previous_turn", "Previous turn", id="transcript.previous_turn", show=False
         ),
-        Binding("space,pagedown", "page_down", "Page down", id="transcript.page_down", show=False),
-        Binding("b,pageup", "page_up", "Page up", id="transcript.page_up", show=False),
+        Binding(
+            "space,pagedown,ctrl+f", "page_down", "Page down", id="transcript.page_down", show=False
+        ),
+        Binding("pageup,ctrl+b", "page_up", "Page up", id="transcript.page_up", show=False),
         Binding("g,home", "first_turn", "Start", id="transcript.first_turn", show=False),
         Binding("G,end", "last_turn", "End", id="transcript.last_turn", show=False),
     ]
@@ -73,6 +76,7 @@ class Transcript(ScrollView, can_focus=True):
         self._lit: dict[tuple[int, int], list[tuple[int, int]]] = {}
         self._strips: LRUCache[tuple[int, bool], Strip] = LRUCache(2048)
         self._speaker_styles: dict[str, Style] = {}
+        self._bookmarks: set[int] = set()
 
     # -- what is shown -------------------------------------------------------------------------
 
@@ -86,6 +90,13 @@ class Transcript(ScrollView, can_focus=True):
         self._lit.clear()
         self._relayout()
         self.go_to_turn(turn, force_message=True)
+
+    def set_bookmarks(self, turns: set[int]) -> None:
+        """Mark these turns in the gutter."""
+        if turns != self._bookmarks:
+            self._bookmarks = set(turns)
+            self._strips.clear()
+            self.refresh()
 
     def set_highlighter(self, highlighter: Highlighter | None) -> None:
         """Light the spans ``highlighter`` finds (search terms) in every paragraph."""
@@ -210,9 +221,12 @@ class Transcript(ScrollView, can_focus=True):
     def _paint(self, line: Line, current: bool) -> Strip:
         assert self.episode is not None
         base = self.rich_style
-        gutter = Segment(
-            "▌ " if current and line.kind != "blank" else "  ", base + Style(color="#5f87ff")
-        )
+        cursor_mark = "▌" if current and line.kind != "blank" else " "
+        bookmarked = line.kind == "header" and line.turn in self._bookmarks
+        gutter = [
+            Segment(cursor_mark, base + Style(color="#5f87ff")),
+            Segment(BOOKMARK if bookmarked else " ", base + Style(color="#ffd75f", bold=True)),
+        ]
         turn = self.episode.turns[line.turn]
         if line.kind == "chapter":
             chapter = self.episode.chapters[turn.chapter]
@@ -227,15 +241,15 @@ class Transcript(ScrollView, can_focus=True):
         elif line.kind == "header":
             speaker = self._speaker_styles.get(turn.speaker, Style(bold=True))
             segments = [
-                gutter,
+                *gutter,
                 Segment(_time_label(turn), base + Style(dim=True)),
                 Segment("  ", base),
                 Segment(turn.speaker, base + speaker),
             ]
         elif line.kind == "text":
-            segments = [gutter, *self._text_segments(line, base)]
+            segments = [*gutter, *self._text_segments(line, base)]
         else:
-            segments = [gutter]
+            segments = gutter
         return Strip(segments).simplify()
 
     def _text_segments(self, line: Line, base: Style) -> list[Segment]:

@@ -1,0 +1,162 @@
+"""Your marks in the reader: position, bookmarks, your notes and quotes (Pilot)."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.library import Library
+from index.userdata import UserData
+from tests.seeds import DEFAULT_EPISODE_DIR
+from tests.waiting import wait_for
+from tui.app import EarmarkApp
+from tui.screens.bookmarks import BookmarksScreen
+from tui.screens.confirm import ConfirmScreen
+from tui.screens.note_editor import NoteEditorScreen
+from tui.widgets.search_panel import SearchPanel
+from tui.widgets.side_pane import SidePane
+from tui.widgets.transcript import BOOKMARK, Transcript
+
+EPISODE = DEFAULT_EPISODE_DIR.name
+
+
+@pytest.fixture(autouse=True)
+def no_animation(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
+
+
+@pytest.fixture
+def library() -> Library:
+    return Library.open(DEFAULT_EPISODE_DIR.parent)
+
+
+def _side_texts(app: EarmarkApp) -> list[str]:
+    side = app.query_one(SidePane)
+    return [str(side.get_option_at_index(i).prompt) for i in range(side.option_count)]
+
+
+def _transcript_text(app: EarmarkApp) -> str:
+    transcript = app.query_one(Transcript)
+    return "\n".join(transcript.render_line(y).text for y in range(transcript.size.height))
+
+
+async def test_position_is_kept_and_the_last_episode_reopens(library: Library) -> None:
+    app = EarmarkApp(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("j", "j", "j")
+        await wait_for(pilot, lambda: app.query_one(Transcript).cursor == 3)
+        await pilot.press("q")
+    assert UserData.open().position(EPISODE) == 3
+    assert UserData.open().last_episode() == EPISODE
+
+    again = EarmarkApp(Library.open(DEFAULT_EPISODE_DIR.parent))
+    async with again.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: again.query_one(Transcript).cursor == 3)
+
+
+async def test_bookmarks_toggle_list_jump_and_delete(library: Library) -> None:
+    app = EarmarkApp(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        transcript = app.query_one(Transcript)
+        await pilot.press("j", "b")
+        await wait_for(pilot, lambda: BOOKMARK in _transcript_text(app))
+        await pilot.press("G", "b")
+        await wait_for(pilot, lambda: len(app.userdata.bookmarks()) == 2)
+        await pilot.press("g", "b", "b")  # on and off again
+        await wait_for(pilot, lambda: [b.turn for b in app.userdata.bookmarks()] == [1, 132])
+
+        await pilot.press("B")
+        await wait_for(pilot, lambda: isinstance(app.screen, BookmarksScreen))
+        await pilot.press("j", "enter")  # the second: the last turn
+        await wait_for(pilot, lambda: not isinstance(app.screen, BookmarksScreen))
+        await wait_for(pilot, lambda: transcript.cursor == 132)
+
+        await pilot.press("B")
+        await wait_for(pilot, lambda: isinstance(app.screen, BookmarksScreen))
+        await pilot.press("d")
+        await wait_for(pilot, lambda: [b.turn for b in app.userdata.bookmarks()] == [132])
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, BookmarksScreen))
+
+
+async def test_write_edit_search_and_delete_a_note(library: Library) -> None:
+    app = EarmarkApp(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.search_index is not None)
+        await pilot.press("j", "c")
+        await wait_for(pilot, lambda: isinstance(app.screen, NoteEditorScreen))
+        await pilot.press(*"Zebrafish [bold]idea[/bold]", "ctrl+s")
+        await wait_for(pilot, lambda: not isinstance(app.screen, NoteEditorScreen))
+        (note,) = app.userdata.notes(EPISODE)
+        assert (note.turn, note.text) == (1, "Zebrafish [bold]idea[/bold]")
+        await wait_for(pilot, lambda: any("Zebrafish [bold]idea" in t for t in _side_texts(app)))
+        assert any(t.startswith("Your notes") for t in _side_texts(app))
+
+        # Searchable at once, as kind:own.
+        hits = []
+        await wait_for(
+            pilot, lambda: hits.extend(app.search_index.search("kind:own zebrafish")) or hits
+        )
+        assert hits[0].id == note.note_id
+
+        # Edit it from the side pane.
+        side = app.query_one(SidePane)
+        side.focus()
+        side.highlighted = next(i for i, t in enumerate(_side_texts(app)) if "Zebrafish" in t)
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, NoteEditorScreen))
+        await pilot.press(*" and more", "ctrl+s")
+        await wait_for(pilot, lambda: app.userdata.notes(EPISODE)[0].text.endswith("and more"))
+
+        # Delete it, after saying yes.
+        side.highlighted = next(i for i, t in enumerate(_side_texts(app)) if "Zebrafish" in t)
+        await pilot.press("d")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("y")
+        await wait_for(pilot, lambda: app.userdata.notes(EPISODE) == [])
+        await wait_for(pilot, lambda: not any("Zebrafish" in t for t in _side_texts(app)))
+        await wait_for(pilot, lambda: not app.search_index.search("kind:own zebrafish"))
+
+
+async def test_escape_asks_before_discarding_a_note(library: Library) -> None:
+    app = EarmarkApp(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("c")
+        await wait_for(pilot, lambda: isinstance(app.screen, NoteEditorScreen))
+        await pilot.press(*"half a thought", "escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("n")  # keep writing
+        await wait_for(pilot, lambda: isinstance(app.screen, NoteEditorScreen))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("y")
+        await wait_for(pilot, lambda: not isinstance(app.screen, (NoteEditorScreen, ConfirmScreen)))
+        assert app.userdata.notes() == []
+        # Nothing typed: Esc closes without asking.
+        await pilot.press("c")
+        await wait_for(pilot, lambda: isinstance(app.screen, NoteEditorScreen))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, NoteEditorScreen))
+
+
+async def test_printable_keys_type_into_the_note_not_the_app(library: Library) -> None:
+    app = EarmarkApp(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("c")
+        await wait_for(pilot, lambda: isinstance(app.screen, NoteEditorScreen))
+        await pilot.press(*"bycq/", "ctrl+s")
+        await wait_for(pilot, lambda: not isinstance(app.screen, NoteEditorScreen))
+        assert [n.text for n in app.userdata.notes()] == ["bycq/"]
+        assert app.userdata.bookmarks() == []
+        assert not app.query_one(SearchPanel).has_class("open")
+
+
+async def test_y_copies_the_turn_as_a_quote(library: Library) -> None:
+    app = EarmarkApp(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("j", "j", "j", "y")
+        await wait_for(pilot, lambda: app.clipboard)
+        assert app.clipboard.startswith("> Another thing that’s crazy is how normal")
+        assert app.clipboard.rstrip().endswith(
+            "— Dwarkesh Patel, “Ilya Sutskever – We’re moving from the age of scaling to the age "
+            "of research”, Dwarkesh Podcast, 00:00:14, https://www.dwarkesh.com/p/ilya-sutskever-2"
+        )

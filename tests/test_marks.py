@@ -160,3 +160,27 @@ async def test_y_copies_the_turn_as_a_quote(library: Library) -> None:
             "— Dwarkesh Patel, “Ilya Sutskever – We’re moving from the age of scaling to the age "
             "of research”, Dwarkesh Podcast, 00:00:14, https://www.dwarkesh.com/p/ilya-sutskever-2"
         )
+
+
+async def test_each_episode_reopens_where_it_was_left(tmp_path) -> None:
+    from tests.bench.synth import write_library
+    from tui.widgets.chapter_tree import ChapterTree
+
+    write_library(tmp_path / "library", 2)
+    library = Library.open(tmp_path / "library")
+    first, second = library.infos
+    app = EarmarkApp(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        transcript = app.query_one(Transcript)
+        await pilot.press("j", "j", "j", "j", "j")
+        await wait_for(pilot, lambda: transcript.cursor == 5)
+        tree = app.query_one(ChapterTree)
+        tree.focus()
+        tree.move_cursor(tree.root.children[1].children[1])  # a chapter of the second episode
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.episode is not None and app.episode.id == second.id)
+        tree.focus()
+        tree.move_cursor(tree.root.children[0])  # the first episode itself
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.episode is not None and app.episode.id == first.id)
+        await wait_for(pilot, lambda: transcript.cursor == 5)

@@ -137,7 +137,8 @@ class EarmarkApp(App[None]):
     def _show_episode(self, episode_id: str, turn: int | None = None) -> None:
         """Show an episode at ``turn``; without one, where the reader last was in it."""
         if self.episode is not None and self.episode.id == episode_id:
-            self.query_one(Transcript).go_to_turn(turn or 0)
+            if turn is not None:
+                self.query_one(Transcript).go_to_turn(turn)
             return
         self._save_position()
         if turn is None:
@@ -199,8 +200,11 @@ class EarmarkApp(App[None]):
     # -- jumping -------------------------------------------------------------------------------
 
     def go_to_chapter(self, episode_id: str, chapter: int | None) -> None:
-        first = _first_turn(self.library.episode(episode_id), chapter)
-        self._show_episode(episode_id, first)
+        """A chapter's first turn; for an episode (no chapter), where the reader left it."""
+        if chapter is None:
+            self._show_episode(episode_id)
+        else:
+            self._show_episode(episode_id, _first_turn(self.library.episode(episode_id), chapter))
         self.query_one(Transcript).focus()
 
     def on_chapter_tree_chapter_chosen(self, event: ChapterTree.ChapterChosen) -> None:
@@ -517,6 +521,6 @@ def _percent_read(episode: Episode, turn: Turn) -> int:
     return round(100 * turn.index / max(len(episode.turns) - 1, 1))
 
 
-def _first_turn(episode: Episode, chapter: int | None) -> int:
+def _first_turn(episode: Episode, chapter: int) -> int:
     """The first turn of a chapter (the episode's first when there is no such chapter)."""
     return next((turn.index for turn in episode.turns if turn.chapter == chapter), 0)

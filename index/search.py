@@ -61,7 +61,7 @@ from index.query import Marks, compile_query
 from index.ranking import SaturatedFrequency
 from index.search_schema import SCHEMA_VERSION, documents, schema
 from index.snippets import snippet
-from index.topk import OutOfTime, Ranked, top_documents
+from index.topk import OutOfTime, PostingsCache, Ranked, top_documents
 
 # A keystroke's search stops here with the best hits found so far: one look at the index per
 # keystroke must not hold up the next. A caller that can wait (the CLI) passes more.
@@ -150,6 +150,7 @@ class SearchIndex:
         self.indexed = indexed  # the episodes (re)indexed when it opened
         self.timed_out = False  # whether the last search ran out of time
         self._searcher = searcher
+        self._postings = PostingsCache()  # of this searcher's segments
         # A Whoosh searcher is not meant for two threads at once (the app searches in a worker
         # and lights terms in its own thread); a search holds it for a few milliseconds.
         self._lock = threading.Lock()
@@ -219,9 +220,8 @@ class SearchIndex:
         """The best (score, document number) pairs, best first; `topk` ranks the queries it
         can, faster, and Whoosh the others."""
         try:
-            ranked = top_documents(
-                self._searcher, query, limit, deadline=time.perf_counter() + time_limit
-            )
+            deadline = time.perf_counter() + time_limit
+            ranked = top_documents(self._searcher, query, limit, deadline, self._postings)
         except OutOfTime as stopped:
             self.timed_out = True
             return stopped.ranked
@@ -243,6 +243,7 @@ class SearchIndex:
 
     def close(self) -> None:
         with self._lock:
+            self._postings = PostingsCache()
             self._searcher.close()
 
     def __enter__(self) -> SearchIndex:

@@ -23,8 +23,10 @@ from __future__ import annotations
 
 import heapq
 import time
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
+from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterator
+from functools import partial
 from itertools import accumulate
 
 from whoosh import query as wq
@@ -43,6 +45,10 @@ Ranked = list[tuple[float, int]]
 _Block = tuple[int, float, Callable[[], tuple[list[int], list[float]]]]
 
 
+# How many terms' postings (in each segment) a `PostingsCache` keeps: a few queries' worth.
+POSTINGS_CACHED = 16
+
+
 class OutOfTime(Exception):
     """The deadline passed: the best hits found until then are in ``ranked``."""
 
@@ -52,10 +58,15 @@ class OutOfTime(Exception):
 
 
 def top_documents(
-    searcher: Searcher, query: wq.Query, limit: int, deadline: float
+    searcher: Searcher,
+    query: wq.Query,
+    limit: int,
+    deadline: float,
+    cache: PostingsCache | None = None,
 ) -> Ranked | None:
     """The ``limit`` best (score, document number) of ``query``, or None when it is not one
-    this module ranks. Past ``deadline`` (`time.perf_counter`) it raises `OutOfTime`."""
+    this module ranks. Past ``deadline`` (`time.perf_counter`) it raises `OutOfTime`. A
+    ``cache`` kept across searches of the same searcher saves reading postings again."""
     terms = _terms(query)
     if (
         terms is None
@@ -67,7 +78,7 @@ def top_documents(
     idfs = [searcher.idf(field, text) for field, text in terms]
     if len(terms) == 1:
         return _single(searcher, terms[0], idfs[0], limit, deadline)
-    return _intersection(searcher, terms, idfs, limit, deadline)
+    return _intersection(searcher, terms, idfs, limit, deadline, cache or PostingsCache())
 
 
 def _terms(query: wq.Query) -> list[tuple[str, str]] | None:
@@ -116,34 +127,103 @@ def _intersection(
     idfs: list[float],
     limit: int,
     deadline: float,
+    cache: PostingsCache,
 ) -> Ranked:
-    """Terms that must all match: the shortest list's documents, narrowed by each longer list
-    in turn (reading only its blocks that can hold one of them), then scored."""
+    """Terms that must all match. In each segment the rarest term's documents are the
+    candidates, taken best first by that term's score; a longer list's block is read only for
+    a candidate that could still enter the top hits with the best weights of the blocks that
+    would hold it (their headers say, without reading them)."""
     tables = [_ScoreTable(idf) for idf in idfs]
-    best: Ranked = []
+    heap: list[tuple[float, int]] = []  # (score, -document number): the worst hit on top
     try:
         for reader, offset in _segments(searcher):
-            order = sorted(range(len(terms)), key=lambda i: reader.doc_frequency(*terms[i]))
-            scores: list[dict[int, float]] = []  # per term, in `order`: document → its score
-            wanted: set[int] | None = None
-            for index in order:
-                scores.append(_scores(reader, terms[index], tables[index], wanted, deadline))
-                wanted = scores[-1].keys() & wanted if wanted is not None else set(scores[-1])
-                if not wanted:
-                    break
-            wanted = (wanted or set()) - _deleted(reader)
-            if not wanted:
+            if not all(term in reader for term in terms):
                 continue
-            # Summed in the query's order of terms, whatever order they were read in.
-            by_term = [scores[order.index(i)] for i in range(len(terms))]
-            totals = {docnum: by_term[0][docnum] for docnum in wanted}
-            for term in by_term[1:]:
-                totals = {docnum: total + term[docnum] for docnum, total in totals.items()}
-            negated = (-(offset + docnum) for docnum in totals)
-            best = heapq.nlargest(limit, [*best, *zip(totals.values(), negated, strict=True)])
+            order = sorted(range(len(terms)), key=lambda i: reader.doc_frequency(*terms[i]))
+            rarest, others = order[0], {i: cache.get(reader, terms[i]) for i in order[1:]}
+            deleted = _deleted(reader)
+            by_weight = cache.get(reader, terms[rarest]).by_weight(deadline)
+            most = {i: tables[i][postings.max_weight] for i, postings in others.items()}
+            for weight in sorted(by_weight, reverse=True):
+                level = tables[rarest][weight]
+                docs = by_weight[weight]
+                if len(heap) == limit:
+                    if _total(most | {rarest: level}) < heap[0][0]:
+                        break  # no candidate left can enter
+                    docs = _in_likely_blocks(docs, level, heap[0][0], others, most, tables)
+                if time.perf_counter() > deadline:
+                    raise OutOfTime([])
+                for docnum in docs:
+                    if docnum not in deleted:
+                        _consider(docnum, offset, {rarest: level}, others, tables, heap, limit)
     except OutOfTime:
-        raise OutOfTime(_ranked(best)) from None
-    return _ranked(best)
+        raise OutOfTime(_ranked(heap)) from None
+    return _ranked(heap)
+
+
+def _in_likely_blocks(
+    docs: list[int],
+    level: float,
+    worst: float,
+    others: dict[int, _Postings],
+    most: dict[int, float],
+    tables: list[_ScoreTable],
+) -> list[int]:
+    """Of ``docs`` (in order), those in blocks of every other term whose best weight could
+    take them past ``worst`` with the best of the remaining terms: a block at a time, not a
+    document at a time. Loose by a hair (the bound is exact in `_consider`)."""
+    for i, postings in others.items():
+        rest = level + sum(score for j, score in most.items() if j != i)
+        needed = worst - rest - 1e-9
+        kept: list[int] = []
+        previous = -1
+        for last_id, max_weight in zip(postings.last_ids, postings.max_weights, strict=True):
+            if tables[i][max_weight] >= needed:
+                kept += docs[bisect_right(docs, previous) : bisect_right(docs, last_id)]
+            previous = last_id
+        docs = kept
+    return docs
+
+
+def _consider(
+    docnum: int,
+    offset: int,
+    known: dict[int, float],
+    others: dict[int, _Postings],
+    tables: list[_ScoreTable],
+    heap: list[tuple[float, int]],
+    limit: int,
+) -> None:
+    """Puts the document among the top hits if it has every term and scores high enough;
+    ``known`` holds the scores of the terms already read, by their place in the query."""
+    blocks = {i: postings.block(docnum) for i, postings in others.items()}
+    if None in blocks.values():
+        return
+    # Its best possible scores, made exact one term (one block read) at a time, the rarest
+    # first, while they can still take it into the top hits.
+    scores = known | {i: tables[i][others[i].max_weights[b]] for i, b in blocks.items()}  # type: ignore[index]
+    for i, block in blocks.items():
+        if len(heap) == limit and (_total(scores), -(offset + docnum)) <= heap[0]:
+            return
+        weight = others[i].weight(block, docnum)  # type: ignore[arg-type]
+        if weight is None:
+            return
+        scores[i] = tables[i][weight]
+    entry = (_total(scores), -(offset + docnum))
+    if len(heap) < limit:
+        heapq.heappush(heap, entry)
+    elif entry > heap[0]:
+        heapq.heapreplace(heap, entry)
+
+
+def _total(scores: dict[int, float]) -> float:
+    """The terms' scores summed in the query's order. Always the same order, so that a bound
+    summed from higher scores is never below the sum it bounds (float addition is monotonic,
+    not associative)."""
+    total = scores[0]
+    for i in range(1, len(scores)):
+        total += scores[i]
+    return total
 
 
 class _ScoreTable(dict[float, float]):
@@ -158,32 +238,66 @@ class _ScoreTable(dict[float, float]):
         return score
 
 
-def _scores(
-    reader: SegmentReader,
-    term: tuple[str, str],
-    table: _ScoreTable,
-    wanted: set[int] | None,
-    deadline: float,
-) -> dict[int, float]:
-    """Document → score of ``term``, from every block, or from the blocks that can hold a
-    document of ``wanted`` (whose other documents are kept too: it is cheaper than sorting
-    them out, and the caller intersects)."""
-    ordered = sorted(wanted) if wanted is not None else None
-    found: dict[int, float] = {}
-    first = 0  # in `ordered`, the first document not behind the blocks read yet
-    for max_id, _, read in _blocks(reader, term):
-        if ordered is not None:
-            if first == len(ordered):
-                break
-            after = bisect_left(ordered, max_id + 1, first)
-            if after == first:
-                continue  # no wanted document in this block
-            first = after
-        if time.perf_counter() > deadline:
-            raise OutOfTime([])
-        ids, weights = read()
-        found.update(zip(ids, map(table.__getitem__, weights), strict=True))
-    return found
+class _Postings:
+    """One term's postings in one segment: the block headers read at once, a block decoded
+    when a document in it is first looked up, or all of them for `by_weight`."""
+
+    def __init__(self, reader: SegmentReader, term: tuple[str, str]) -> None:
+        self.last_ids: list[int] = []
+        self.max_weights: list[float] = []
+        self._reads: list[Callable[[], tuple[list[int], list[float]]]] = []
+        for last_id, max_weight, read in _blocks(reader, term):
+            self.last_ids.append(last_id)
+            self.max_weights.append(max_weight)
+            self._reads.append(read)
+        self.max_weight = max(self.max_weights, default=0.0)
+        self._decoded: dict[int, dict[int, float]] = {}
+        self._by_weight: dict[float, list[int]] | None = None
+
+    def block(self, docnum: int) -> int | None:
+        """The block that would hold ``docnum``; None past the last one."""
+        index = bisect_left(self.last_ids, docnum)
+        return index if index < len(self.last_ids) else None
+
+    def weight(self, block: int, docnum: int) -> float | None:
+        return self._block(block).get(docnum)
+
+    def by_weight(self, deadline: float) -> dict[float, list[int]]:
+        """Weight → the documents (in order) where the term has it."""
+        if self._by_weight is None:
+            grouped: dict[float, list[int]] = defaultdict(list)
+            for block in range(len(self._reads)):
+                if time.perf_counter() > deadline:
+                    raise OutOfTime([])
+                for docnum, weight in self._block(block).items():
+                    grouped[weight].append(docnum)
+            self._by_weight = grouped
+        return self._by_weight
+
+    def _block(self, block: int) -> dict[int, float]:
+        decoded = self._decoded.get(block)
+        if decoded is None:
+            decoded = self._decoded[block] = dict(zip(*self._reads[block](), strict=True))
+        return decoded
+
+
+class PostingsCache:
+    """The postings of the terms searched last, as far as they were read: typing a query
+    letter by letter searches its finished words again at every keystroke."""
+
+    def __init__(self, size: int = POSTINGS_CACHED) -> None:
+        self.size = size
+        self._cached: OrderedDict[tuple[SegmentReader, str, str], _Postings] = OrderedDict()
+
+    def get(self, reader: SegmentReader, term: tuple[str, str]) -> _Postings:
+        key = (reader, *term)
+        postings = self._cached.get(key)
+        if postings is None:
+            postings = self._cached[key] = _Postings(reader, term)
+            while len(self._cached) > self.size:
+                self._cached.popitem(last=False)
+        self._cached.move_to_end(key)
+        return postings
 
 
 def _ranked(heap: list[tuple[float, int]]) -> Ranked:
@@ -217,17 +331,21 @@ def _blocks(reader: SegmentReader, term: tuple[str, str]) -> Iterator[_Block]:
 
 
 def _leaf_blocks(leaf: W3LeafMatcher) -> Iterator[_Block]:
-    leaf.reset()
+    position = leaf._baseoffset
     while True:
-        yield leaf._maxid, leaf._maxweight, lambda: _read_block(leaf)
-        if leaf._lastblock:
+        leaf._lastblock = False  # `_goto` sets it on the last block and never clears it
+        leaf._goto(position)
+        last = leaf._lastblock
+        yield leaf._maxid, leaf._maxweight, partial(_read_block, leaf, position)
+        if last:
             return
-        leaf._goto(leaf._nextoffset)
+        position = leaf._nextoffset
 
 
-def _read_block(leaf: W3LeafMatcher) -> tuple[list[int], list[float]]:
-    if leaf._data is None:
-        leaf._read_data()
+def _read_block(leaf: W3LeafMatcher, position: int) -> tuple[list[int], list[float]]:
+    """The block at ``position``: its document numbers and weights."""
+    leaf._goto(position)
+    leaf._read_data()
     leaf._read_weights()
     ids = leaf._data[0]
     return (list(ids) if leaf._byteids else list(accumulate(ids))), leaf._weights

@@ -291,12 +291,12 @@ class PostingsCache:
 
     def get(self, reader: SegmentReader, term: tuple[str, str]) -> _Postings:
         key = (reader, *term)
-        postings = self._cached.get(key)
+        postings = self._cached.pop(key, None)
         if postings is None:
-            postings = self._cached[key] = _Postings(reader, term)
-            while len(self._cached) > self.size:
-                self._cached.popitem(last=False)
-        self._cached.move_to_end(key)
+            postings = _Postings(reader, term)
+        self._cached[key] = postings  # the most recent, last
+        while len(self._cached) > self.size:
+            self._cached.popitem(last=False)
         return postings
 
 

@@ -17,7 +17,7 @@ from index.library import Library
 from index.query import compile_query
 from index.ranking import SaturatedFrequency
 from index.search import SearchIndex
-from index.topk import OutOfTime, top_documents
+from index.topk import OutOfTime, PostingsCache, top_documents
 from tests.seeds import DEFAULT_EPISODE_DIR
 
 TYPED = [
@@ -56,11 +56,19 @@ def searcher(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Searcher]:
         yield opened
 
 
+@pytest.fixture(scope="module")
+def cache() -> PostingsCache:
+    """One cache for every search, as a `SearchIndex` keeps: it must not change a hit."""
+    return PostingsCache(size=3)
+
+
 @pytest.mark.parametrize("limit", [1, 3, 20, 1000])
 @pytest.mark.parametrize("typed", TYPED)
-def test_the_hits_are_whooshs(searcher: Searcher, typed: str, limit: int) -> None:
+def test_the_hits_are_whooshs(
+    searcher: Searcher, cache: PostingsCache, typed: str, limit: int
+) -> None:
     query = compile_query(typed, searcher.reader()).query
-    ranked = top_documents(searcher, query, limit, deadline=math.inf)
+    ranked = top_documents(searcher, query, limit, deadline=math.inf, cache=cache)
     expected = [(hit.score, hit.docnum) for hit in searcher.search(query, limit=limit)]
     assert ranked is not None
     assert [docnum for _, docnum in ranked] == [docnum for _, docnum in expected]

@@ -9,11 +9,14 @@ cost 30 ms at 100 episodes and are cut at the time limit at 1,000.
 Here a query that is one term, or terms that must all match (what typing plain words gives),
 is ranked from whole posting blocks instead: a block's document numbers and weights are
 decoded in C (`itertools.accumulate`, the stored arrays), a lone term skips every block whose
-best weight cannot enter the top hits, and an intersection decodes only the blocks of its
-longer lists that can hold a document of its shortest one. The scores are the searcher's
-(`ranking.SaturatedFrequency`, summed over the terms as Whoosh sums them), ties go to the
-earlier document as in Whoosh, and deleted documents are left out. Any other query (phrases,
-alternatives, filters, exclusions, boosts, another weighting) returns None: Whoosh ranks it.
+best weight cannot enter the top hits, and an intersection takes the rarest term's documents
+best first and decodes a block of a longer list only for a document that the block's best
+weight (in its header) could still take into the top hits. The scores are the searcher's
+(`ranking.SaturatedFrequency`, summed in the query's order of terms: Whoosh's own order may
+differ in the last bits from three terms on), ties go to the earlier document as in Whoosh,
+and deleted documents are left out. Any other query (phrases, alternatives, filters,
+exclusions, boosts, another weighting) returns None: Whoosh ranks it. A `PostingsCache`
+keeps what was read of the last terms' postings for the next keystroke.
 
 This reads the postings of the pinned whoosh-reloaded (``W3LeafMatcher`` blocks); a posting
 list in any other form is read through the matcher interface.
@@ -43,8 +46,6 @@ Ranked = list[tuple[float, int]]
 # One block of postings: its last document number, its best weight, and a reader of its
 # (document numbers, weights).
 _Block = tuple[int, float, Callable[[], tuple[list[int], list[float]]]]
-
-
 # How many terms' postings (in each segment) a `PostingsCache` keeps: a few queries' worth.
 POSTINGS_CACHED = 16
 
@@ -196,16 +197,19 @@ def _consider(
 ) -> None:
     """Puts the document among the top hits if it has every term and scores high enough;
     ``known`` holds the scores of the terms already read, by their place in the query."""
-    blocks = {i: postings.block(docnum) for i, postings in others.items()}
-    if None in blocks.values():
-        return
+    blocks: dict[int, int] = {}
+    for i, postings in others.items():
+        block = postings.block(docnum)
+        if block is None:
+            return  # past the term's last document
+        blocks[i] = block
     # Its best possible scores, made exact one term (one block read) at a time, the rarest
     # first, while they can still take it into the top hits.
-    scores = known | {i: tables[i][others[i].max_weights[b]] for i, b in blocks.items()}  # type: ignore[index]
+    scores = known | {i: tables[i][others[i].max_weights[b]] for i, b in blocks.items()}
     for i, block in blocks.items():
         if len(heap) == limit and (_total(scores), -(offset + docnum)) <= heap[0]:
             return
-        weight = others[i].weight(block, docnum)  # type: ignore[arg-type]
+        weight = others[i].weight(block, docnum)
         if weight is None:
             return
         scores[i] = tables[i][weight]

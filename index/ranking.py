@@ -16,6 +16,11 @@ from whoosh.searching import Searcher
 K1 = 1.2
 
 
+def saturated(idf: float, weight: float) -> float:
+    """A term's score in a document where its weight (its frequency) is ``weight``."""
+    return idf * weight * (K1 + 1) / (weight + K1)
+
+
 class SaturatedFrequency(WeightingModel):
     """``idf × tf·(K1+1)/(tf+K1)``: a term's score rises with its frequency and levels off."""
 
@@ -27,19 +32,16 @@ class SaturatedFrequency(WeightingModel):
 class _Scorer(BaseScorer):
     def __init__(self, idf: float, max_weight: float) -> None:
         self.idf = idf
-        self._max_quality = self._saturated(max_weight)
-
-    def _saturated(self, weight: float) -> float:
-        return self.idf * weight * (K1 + 1) / (weight + K1)
+        self._max_quality = saturated(idf, max_weight)
 
     def supports_block_quality(self) -> bool:
         return True
 
     def score(self, matcher: Matcher) -> float:
-        return self._saturated(matcher.weight())
+        return saturated(self.idf, matcher.weight())
 
     def max_quality(self) -> float:
         return self._max_quality
 
     def block_quality(self, matcher: Matcher) -> float:
-        return self._saturated(matcher.block_max_weight())
+        return saturated(self.idf, matcher.block_max_weight())

@@ -39,6 +39,7 @@ import secrets
 import shutil
 import tempfile
 import threading
+import time
 import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -50,6 +51,7 @@ from whoosh import index as whoosh_index
 from whoosh.collectors import TimeLimit, TimeLimitCollector
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
+from whoosh.query import Query
 from whoosh.searching import Searcher
 
 from index.errors import EarmarkError
@@ -59,6 +61,7 @@ from index.query import Marks, compile_query
 from index.ranking import SaturatedFrequency
 from index.search_schema import SCHEMA_VERSION, documents, note_document, schema
 from index.snippets import snippet
+from index.topk import OutOfTime, PostingsCache, Ranked, top_documents
 from index.userdata import OwnNote
 
 # A keystroke's search stops here with the best hits found so far: one look at the index per
@@ -153,6 +156,7 @@ class SearchIndex:
         self.timed_out = False  # whether the last search ran out of time
         self._ix = ix
         self._searcher = searcher
+        self._postings = PostingsCache()  # of this searcher's segments
         # A Whoosh searcher is not meant for two threads at once (the app searches in a worker
         # and lights terms in its own thread); a search holds it for a few milliseconds.
         self._lock = threading.Lock()
@@ -208,20 +212,35 @@ class SearchIndex:
             compiled = compile_query(query, self._searcher.reader())
             if compiled.query is None or limit <= 0:
                 return []
-            collector = TimeLimitCollector(
-                self._searcher.collector(limit=limit), timelimit=time_limit, use_alarm=False
-            )
             self.timed_out = False
-            try:
-                self._searcher.search_with_collector(compiled.query, collector)
-            except TimeLimit:  # the collector holds the best hits found until then
-                self.timed_out = True
-            results = [(r.fields(), r.score or 0.0) for r in collector.results()]
+            ranked = self._rank(compiled.query, limit, time_limit)
+            stored_fields = self._searcher.stored_fields
+            results = [(stored_fields(docnum), score) for score, docnum in ranked]
         hits = []
         for fields, score in results:
             text, highlights = snippet(fields["body"], compiled.marks)
             hits.append(_hit(fields, score, text, highlights))
         return hits
+
+    def _rank(self, query: Query, limit: int, time_limit: float) -> Ranked:
+        """The best (score, document number) pairs, best first; `topk` ranks the queries it
+        can, faster, and Whoosh the others."""
+        try:
+            deadline = time.perf_counter() + time_limit
+            ranked = top_documents(self._searcher, query, limit, deadline, self._postings)
+        except OutOfTime as stopped:
+            self.timed_out = True
+            return stopped.ranked
+        if ranked is not None:
+            return ranked
+        collector = TimeLimitCollector(
+            self._searcher.collector(limit=limit), timelimit=time_limit, use_alarm=False
+        )
+        try:
+            self._searcher.search_with_collector(query, collector)
+        except TimeLimit:  # the collector holds the best hits found until then
+            self.timed_out = True
+        return [(r.score or 0.0, r.docnum) for r in collector.results()]
 
     def marks(self, query: str) -> Marks:
         """The words ``query`` lights, to find them in any text (`snippets.lit_spans`)."""
@@ -259,9 +278,11 @@ class SearchIndex:
             # seen, which then miss the deletions made in them since.
             self._searcher.close()
             self._searcher = _searcher(self._ix)
+            self._postings = PostingsCache()  # it held the old searcher's segments
 
     def close(self) -> None:
         with self._lock:
+            self._postings = PostingsCache()
             self._searcher.close()
 
     def __enter__(self) -> SearchIndex:

@@ -114,11 +114,10 @@ def test_read_search_jump_resize_quit(terminal: Terminal) -> None:
     terminal.wait_for(lambda s: "Search everything" not in s and "match " in s)
 
     terminal.send("?")
-    terminal.wait_for(
-        lambda s: "Close search, keep terms lit" in s or ("Search" in s and "Keys" in s)
-    )
+    terminal.wait_for(lambda s: "─ Keys " in s and "Close search, keep terms lit" in s)
     terminal.send("Escape")
-    time.sleep(0.15)  # Escape followed too soon by another key arrives as alt+key
+    # Escape followed too soon by another key arrives as alt+key: wait until it has acted.
+    terminal.wait_for(lambda s: "─ Keys " not in s)
 
     terminal.tmux("resize-window", "-t", terminal.name, "-x", "60", "-y", "20")
     terminal.wait_for(lambda s: len(s.splitlines()) <= 20)
@@ -202,7 +201,9 @@ def test_marks_come_back_and_export(start_terminal: Start, tmp_path: Path) -> No
     again.send("kind:own tmux", literal=True)
     again.wait_for(lambda s: "Your note" in s and "typed in tmux" in s)
     again.send("Escape")
-    time.sleep(0.15)  # Escape followed too soon by another key arrives as alt+key
+    # Escape followed too soon by another key arrives as alt+key: wait until it has acted (the
+    # panel closes and the terms are lit: the note's words are not in the transcript).
+    again.wait_for(lambda s: "· no matches" in s.splitlines()[-2])
     _quit(again)
 
     exported = subprocess.run(

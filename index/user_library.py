@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from index.errors import EarmarkError
-from index.formats import FORMATS, parse_file
 from index.library import EPISODE_FILE, slug
 from index.model import Document
 from index.paths import data_dir, default_library
@@ -53,6 +52,8 @@ class AddedFile:
 
     @property
     def summary(self) -> str:
+        from index.formats import FORMATS
+
         label = FORMATS[self.document.format].LABEL
         document = self.document
         parts = []
@@ -95,6 +96,9 @@ def add_files(root: Path, files: list[Path], episode: str | None) -> tuple[str, 
 
 
 def _read(file: Path) -> Document:
+    # The parsers load only when a file is added: `earmark` itself starts without them.
+    from index.formats import parse_file
+
     if not file.is_file():
         raise EarmarkError(f"{file}: no such file")
     document, _warning = parse_file(file)

@@ -33,7 +33,6 @@ from tui.screens.bookmarks import BookmarkRow, BookmarksScreen
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.go_to_time import GoToTimeScreen
 from tui.screens.help import KEY_GROUPS, HelpScreen
-from tui.screens.note_editor import NoteEditorScreen
 from tui.widgets.chapter_tree import ChapterTree
 from tui.widgets.search_panel import SearchPanel
 from tui.widgets.side_pane import SidePane
@@ -435,6 +434,8 @@ class EarmarkApp(App[None]):
             self._own_notes_changed(episode_id)
             self.notify("Note saved." if text else "Note deleted.", timeout=2)
 
+        from tui.screens.note_editor import NoteEditorScreen  # TextArea: not on the start-up path
+
         self.push_screen(NoteEditorScreen(about, own.text if own else ""), saved)
 
     def _own_notes_changed(self, episode_id: str) -> None:
@@ -470,6 +471,8 @@ class EarmarkApp(App[None]):
     def key_groups(cls) -> list[tuple[str, list[BindingType]]]:
         """Every pane's bindings under the heading of where they work (help, README)."""
         panes = (cls, Transcript, SearchPanel, SidePane, ChapterTree)
+        from tui.screens.note_editor import NoteEditorScreen
+
         classes = {c.__name__: c for c in (*panes, BookmarksScreen, NoteEditorScreen)}
         return [(title, list(classes[name].BINDINGS)) for title, name in KEY_GROUPS]
 

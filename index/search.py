@@ -73,6 +73,8 @@ INDEX_PREFIX = "index-"
 # A big first build runs in two processes, one index segment each.
 PARALLEL_FROM_EPISODES = 50
 WRITER_MEMORY_MB = 256
+# How long saving one of the reader's notes waits for another process's write lock.
+SYNC_LOCK_WAIT_S = 5.0
 
 _INDEX_NAME = re.compile(re.escape(INDEX_PREFIX) + "[0-9a-f]+")
 
@@ -157,6 +159,7 @@ class SearchIndex:
         self._ix = ix
         self._searcher = searcher
         self._postings = PostingsCache()  # of this searcher's segments
+        self._sync_lock = threading.Lock()
         # A Whoosh searcher is not meant for two threads at once (the app searches in a worker
         # and lights terms in its own thread); a search holds it for a few milliseconds.
         self._lock = threading.Lock()
@@ -255,14 +258,27 @@ class SearchIndex:
         edited = {note_id: note.updated for note_id, note in wanted.items()}
         if edited == self.stamp.own or self.read_only:
             return
-        stale = {i for i, when in self.stamp.own.items() if edited.get(i) != when}
-        fresh = [note for i, note in wanted.items() if self.stamp.own.get(i) != note.updated]
+        with self._sync_lock:  # one sync at a time in this process
+            try:  # another process may be writing: wait for it a little
+                writer = self._ix.writer(timeout=SYNC_LOCK_WAIT_S)
+            except LockError:
+                return
+            # What is indexed now, as whoever wrote last recorded it (perhaps another earmark).
+            current = _read_stamp(self.folder)
+            if current is None or current.directory != self.stamp.directory:
+                writer.cancel()  # rebuilt elsewhere since: this index is no longer the one
+                return
+            self._write_own_notes(writer, library, wanted, current)
+
+    def _write_own_notes(
+        self, writer: Any, library: Library, wanted: dict[str, OwnNote], current: Stamp
+    ) -> None:
+        edited = {note_id: note.updated for note_id, note in wanted.items()}
+        stale = {i for i, when in current.own.items() if edited.get(i) != when}
+        fresh = [note for i, note in wanted.items() if current.own.get(i) != note.updated]
         try:
-            writer = self._ix.writer()
-        except LockError:
-            return
-        try:
-            for note_id in stale:
+            # Deleted by id before being added: a note is never in the index twice.
+            for note_id in stale | {note.note_id for note in fresh}:
                 writer.delete_by_term("id", note_id)
             for note in fresh:
                 episode = library.episode(note.episode)
@@ -271,7 +287,7 @@ class SearchIndex:
             writer.cancel()
             raise
         writer.commit()
-        self.stamp = replace(self.stamp, own=edited)
+        self.stamp = replace(current, own=edited)
         _write_stamp(self.folder, self.stamp)
         with self._lock:
             # A new searcher, not refresh(): refresh reuses the readers of segments it has

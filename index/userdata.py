@@ -121,6 +121,8 @@ class UserData:
         except EarmarkError as error:
             raise EarmarkError(f"{path}: {error}") from None
         except sqlite3.DatabaseError as error:
+            if not _damaged(error):  # locked, unreadable, disk full: not ours to set aside
+                raise EarmarkError(f"{path}: cannot open your marks: {error}") from None
             aside = path.with_name(f"{path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
             _move_aside(path, aside)
             notice = f"{path} could not be read ({error}); kept as {aside.name}, started anew"
@@ -229,7 +231,7 @@ def _connect(path: Path) -> sqlite3.Connection:
         connection.execute("PRAGMA synchronous = FULL")
         connection.execute("PRAGMA foreign_keys = ON")
         if connection.execute("PRAGMA quick_check").fetchone()[0] != "ok":
-            raise sqlite3.DatabaseError("the integrity check failed")
+            raise _Damaged("the integrity check failed")
         _migrate(connection)
     except (sqlite3.DatabaseError, EarmarkError):
         connection.close()
@@ -256,6 +258,17 @@ def _migrate(connection: sqlite3.Connection) -> None:
             if connection.in_transaction:
                 connection.execute("ROLLBACK")
             raise
+
+
+class _Damaged(sqlite3.DatabaseError):
+    """The file is a database whose contents SQLite finds corrupt."""
+
+
+def _damaged(error: sqlite3.DatabaseError) -> bool:
+    """Whether the file itself is bad (not a database, corrupt), as opposed to a database that
+    cannot be opened now (locked, read-only, no room), which must be left as it is."""
+    name = getattr(error, "sqlite_errorname", "")
+    return isinstance(error, _Damaged) or name in ("SQLITE_NOTADB", "SQLITE_CORRUPT")
 
 
 def _move_aside(path: Path, aside: Path) -> None:

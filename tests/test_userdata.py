@@ -165,3 +165,34 @@ def test_cli_markdown_export(capsys: pytest.CaptureFixture[str]) -> None:
     assert out.startswith("---\n") and "> Another thing that’s crazy" in out and "- mine" in out
     assert main(["export", "--format", "markdown", "--episode", "nope"]) == 1
     assert capsys.readouterr().err.startswith("earmark: no episode 'nope' in ")
+
+
+def test_two_readers_syncing_notes_never_index_one_twice(tmp_path: Path) -> None:
+    from index.library import Library
+    from index.search import SearchIndex
+
+    library = Library.open(DEFAULT_EPISODE_DIR.parent)
+    data = UserData.open(tmp_path / "marks.sqlite3")
+    first, second = SearchIndex.open(library), SearchIndex.open(library)
+    note = data.add_note(EPISODE, 5, "zebracorn thoughts")
+    first.sync_own_notes(library, data.notes())
+    second.sync_own_notes(library, data.notes())  # its stamp had not seen the first's sync
+    assert [hit.id for hit in second.search("zebracorn")] == [note.note_id]
+    data.update_note(note.id, "unicorn thoughts")
+    second.sync_own_notes(library, data.notes())
+    first.sync_own_notes(library, data.notes())
+    assert [hit.id for hit in first.search("unicorn")] == [note.note_id]
+    assert first.search("zebracorn") == []
+    data.delete_note(note.id)
+    first.sync_own_notes(library, data.notes())
+    second.sync_own_notes(library, data.notes())
+    assert second.search("kind:own") == [] and first.search("kind:own") == []
+    first.close()
+    second.close()
+
+
+def test_a_database_that_cannot_be_opened_now_is_not_set_aside(db: Path) -> None:
+    db.mkdir()  # not a file SQLite can open: an error, not damage
+    with pytest.raises(EarmarkError, match="cannot open your marks"):
+        UserData.open(db)
+    assert db.is_dir() and not list(db.parent.glob("*.damaged-*"))

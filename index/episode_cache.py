@@ -23,7 +23,17 @@ from typing import Any
 
 from index.model import Episode
 
-_CODE = ("model.py", "text.py", "timecode.py", "library.py", "analysis.py", "related.py", "formats")
+_CODE = (
+    "model.py",
+    "text.py",
+    "timecode.py",
+    "chapters.py",
+    "episode_settings.py",
+    "library.py",
+    "analysis.py",
+    "related.py",
+    "formats",
+)
 
 
 @cache

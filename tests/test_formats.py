@@ -356,3 +356,71 @@ def test_rolling_captions_are_read_once_but_a_repeated_line_stays(tmp_path: Path
     )
     (turn,) = _parse(tmp_path, "t.vtt", rolling).turns
     assert turn.text == "so today we fix a tire Thank you. Thank you."
+
+
+def test_caption_labels_need_a_file_that_labels_its_speakers(tmp_path: Path) -> None:
+    unlabelled = (
+        "1\n00:00:00,000 --> 00:00:02,000\nChapter One: The Beginning\n\n"
+        "2\n00:00:02,000 --> 00:00:04,000\nit was a dark night.\n"
+    )
+    assert _turns(_parse(tmp_path, "a.srt", unlabelled)) == [
+        ("", 0, "Chapter One: The Beginning it was a dark night.")
+    ]
+    labelled = (
+        "1\n00:00:00,000 --> 00:00:02,000\n>> JORDAN: Welcome back.\n\n"
+        "2\n00:00:02,000 --> 00:00:04,000\n- KEISHA: Hi, first time caller.\n\n"
+        "3\n00:00:04,000 --> 00:00:06,000\n>> JORDAN: Go ahead.\n"
+    )
+    assert [t.speaker for t in _parse(tmp_path, "b.srt", labelled).turns] == [
+        "JORDAN",
+        "KEISHA",  # heard once, but the file labels its speakers
+        "JORDAN",
+    ]
+
+
+def test_webvtt_without_voices_reads_zoom_labels(tmp_path: Path) -> None:
+    zoom = (
+        "WEBVTT\n\n1\n00:00:01.000 --> 00:00:02.000\nJohn Doe: Hello there.\n\n"
+        "2\n00:00:02.000 --> 00:00:03.000\nJane Roe: Hi John.\n\n"
+        "3\n00:00:03.000 --> 00:00:04.000\nJohn Doe: Shall we?\n"
+    )
+    assert [(t.speaker, t.text) for t in _parse(tmp_path, "z.vtt", zoom).turns] == [
+        ("John Doe", "Hello there."),
+        ("Jane Roe", "Hi John."),
+        ("John Doe", "Shall we?"),
+    ]
+
+
+def test_webvtt_voice_inside_a_class_span_with_an_entity(tmp_path: Path) -> None:
+    text = (
+        "WEBVTT\n\n00:01.000 --> 00:02.000\n<v Ann>Hi.\n\n"
+        "00:02.000 --> 00:03.000\n<c.yellow><v Q&amp;A Host>Questions!</v></c>\n"
+    )
+    assert _turns(_parse(tmp_path, "c.vtt", text)) == [
+        ("Ann", 1, "Hi."),
+        ("Q&A Host", 2, "Questions!"),
+    ]
+
+
+def test_a_note_with_a_few_labels_is_a_note_not_a_transcript(tmp_path: Path) -> None:
+    note = "---\ntitle: A book\n---\n**Summary:** good\n\n**Rating:** 4/5\n\n**Verdict:** no\n"
+    document = _parse(tmp_path, "note.md", note)
+    assert document.turns == ()
+    assert [n.title for n in document.notes][:3] == ["Summary", "Rating", "Verdict"]
+
+
+def test_a_long_line_is_quick_to_refuse(tmp_path: Path) -> None:
+    path = _write(tmp_path, "minified.json", '{"x": "' + "a" * 300_000 + '"}')
+    with pytest.raises(FormatError):  # not a format; and no regular expression stalls on it
+        parse_file(path)
+
+
+def test_a_time_that_goes_back_costs_only_its_own_line(tmp_path: Path) -> None:
+    text = "0:00 Intro\n5:00 Two\n4:00 Typo\n10:00 Three\n20:00 Four\n"
+    chapters = _parse(tmp_path, "d.txt", text).chapters
+    assert [(c.start, c.title) for c in chapters] == [
+        (0, "Intro"),
+        (300, "Two"),
+        (600, "Three"),
+        (1200, "Four"),
+    ]

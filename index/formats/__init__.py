@@ -47,30 +47,45 @@ SNIFF_CHARS = 16_384
 MIN_CONFIDENCE = 0.3
 
 
+def candidates(source: SourceText) -> list[ModuleType]:
+    """The formats that think they can read this text, the most confident first."""
+    head = source.text[:SNIFF_CHARS]
+    scored = [(module.sniff(head), index, module) for index, module in enumerate(FORMATS.values())]
+    ranked = sorted(scored, key=lambda item: (-item[0], item[1]))
+    return [module for confidence, _, module in ranked if confidence >= MIN_CONFIDENCE]
+
+
 def detect(source: SourceText) -> ModuleType:
     """The format whose sniff is most confident about this text."""
-    head = source.text[:SNIFF_CHARS]
-    confidence, module = max(
-        ((module.sniff(head), module) for module in FORMATS.values()), key=lambda pair: pair[0]
-    )
-    if confidence < MIN_CONFIDENCE:
+    return _readers(source)[0]
+
+
+def _readers(source: SourceText) -> list[ModuleType]:
+    found = candidates(source)
+    if not found:
         known = ", ".join(FORMATS)
         raise FormatError(source.path, None, f"not a format earmark reads (known: {known})")
-    return module
+    return found
 
 
 def parse_file(path: Path, format_name: str | None = None) -> tuple[Document, str | None]:
     """Read and parse one file; returns the document and a warning about its decoding, if any.
 
-    ``format_name`` (from an ``episode.toml``) skips sniffing.
+    ``format_name`` (from an ``episode.toml``) skips sniffing. Otherwise, when the most likely
+    format cannot read the file after all, the next one that sniffed it tries; the first one's
+    error is the one reported if none can.
     """
     source = read_source(path)
-    if format_name is None:
-        module = detect(source)
-    elif format_name in FORMATS:
-        module = FORMATS[format_name]
-    else:
-        raise FormatError(
-            path, None, f"unknown format {format_name!r} (known: {', '.join(FORMATS)})"
-        )
-    return module.parse(path, source), source.warning
+    if format_name is not None:
+        if format_name not in FORMATS:
+            known = ", ".join(FORMATS)
+            raise FormatError(path, None, f"unknown format {format_name!r} (known: {known})")
+        return FORMATS[format_name].parse(path, source), source.warning
+    first_error: FormatError | None = None
+    for module in _readers(source):
+        try:
+            return module.parse(path, source), source.warning
+        except FormatError as error:
+            first_error = first_error or error
+    assert first_error is not None
+    raise first_error

@@ -4,8 +4,8 @@
     Why scaling stopped (12:30)    00:00 Welcome                  - 1:02:03 | Outro
 
 Lines may be bullets or numbered, and emphasised. The list is the longest run of such lines in
-the file with times that never go back; the rest of the description (links, credits, a "0:45"
-inside a sentence) is not chapters.
+the file (a line whose time goes back is left out of it); the rest of the description (links,
+credits, a "0:45" inside a sentence) is not chapters.
 """
 
 from __future__ import annotations
@@ -26,6 +26,9 @@ NAME = "chapter-list"
 LABEL = "Chapter list"
 
 MIN_CHAPTERS = 2
+# A chapter line is a title and a time. Longer lines are prose, and the patterns below would
+# take time to the square of their length to say so.
+MAX_LINE_CHARS = 300
 # A time, perhaps with a fraction, perhaps in (parentheses) or [brackets], escaped or not.
 _BRACKETED_TIME = rf"(?:\\?\[\s*|\(\s*)?(?P<time>{CLOCK})(?:[.,]\d+)?(?:\s*\\?\]|\s*\))?"
 _SEPARATOR = r"(?:\s*[-–—:|·•]\s*|\s+)"
@@ -38,6 +41,8 @@ _ONLY_TIMES = re.compile(r"^[\s\d:.,()\[\]\\–—-]*$")
 
 def chapter_line(text: str) -> tuple[int, str] | None:
     """``"(0:00:50) - The guest"`` → ``(50, "The guest")``; None for a line that is not one."""
+    if len(text) > MAX_LINE_CHARS:
+        return None
     line = strip_emphasis(_MARKER.sub("", text.strip()))
     match = _TIME_FIRST.match(line) or _TIME_LAST.match(line)
     if not match or _ONLY_TIMES.match(match["title"]):
@@ -47,15 +52,15 @@ def chapter_line(text: str) -> tuple[int, str] | None:
 
 
 def longest_list(lines: Iterable[Row]) -> list[tuple[int, str]]:
-    """The longest run of consecutive chapter lines whose times go forward."""
+    """The longest run of consecutive chapter lines, less any whose time goes back (a typo in
+    one line does not cost the chapters before it)."""
     best: list[tuple[int, str]] = []
     run: list[tuple[int, str]] = []
     for row in lines:
         chapter = chapter_line(row.text)
-        if chapter is None or (run and chapter[0] < run[-1][0]):
-            best = max(best, run, key=len)
-            run = [chapter] if chapter else []
-        else:
+        if chapter is None:
+            best, run = max(best, run, key=len), []
+        elif not run or chapter[0] >= run[-1][0]:
             run.append(chapter)
     return max(best, run, key=len)
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,6 +21,24 @@ SPEAKER_LABEL = re.compile(
     rf"^(?P<open>\[)?(?P<speaker>{NAME_WORD}(?: {NAME_WORD}){{0,3}}(?: \d{{1,2}})?)"
     rf"(?(open)\]) ?:(?:\s+|$)"
 )
+
+
+# Marks of a change of speaker before a label in captions: "- Alice:", ">> CAROL:".
+_CHANGE_MARK = re.compile(r"^(?:>>\s*|-\s+)")
+
+
+def recurring_speakers(lines: Iterable[str]) -> set[str]:
+    """Names that label more than one line (``Name: text``): speakers, not a "Note:" or a
+    "Chapter One:" that happens to start a line."""
+    counts = Counter(
+        match["speaker"] for line in lines if (match := SPEAKER_LABEL.match(unmarked(line)))
+    )
+    return {name for name, count in counts.items() if count > 1}
+
+
+def unmarked(line: str) -> str:
+    """The line without a speaker-change mark before its label."""
+    return _CHANGE_MARK.sub("", line.strip())
 
 
 @dataclass(frozen=True, slots=True)

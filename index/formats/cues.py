@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from index.errors import FormatError
+from index.formats.common import SPEAKER_LABEL, unmarked
 from index.model import Document, Turn
 from index.text import clean_line
 
@@ -35,6 +36,30 @@ class Cue:
     text: str
     speaker: str | None = None
     ends_paragraph: bool = False
+
+
+def speaker_cues(start: float, end: float | None, lines: list[tuple[str | None, str]]) -> list[Cue]:
+    """A caption's lines, each with the speaker it names (None: nobody), as one cue per change
+    of speaker: captions may change speaker from one line to the next."""
+    cues: list[Cue] = []
+    for speaker, text in lines:
+        if speaker is not None or not cues:
+            cues.append(Cue(start, end, text, speaker))
+        else:
+            cues[-1] = Cue(start, end, f"{cues[-1].text} {text}", cues[-1].speaker)
+    return cues
+
+
+def labelled(line: str, speakers: set[str], *, opens_cue: bool) -> tuple[str | None, str]:
+    """The speaker a caption line's label names (``Name:``, ``[SPEAKER_00]:``, after ``- `` or
+    ``>> ``), and the words after the label. A label counts when its name is one of
+    ``speakers`` (names that label several lines), or when it opens a cue in a file that labels
+    its speakers (a caller heard once); a "Chapter One:" in a file without labels is words."""
+    text = unmarked(line)
+    match = SPEAKER_LABEL.match(text)
+    if match and (match["speaker"] in speakers or (opens_cue and speakers)):
+        return match["speaker"], text[match.end() :]
+    return None, line
 
 
 def plain_text(markup: str) -> str:

@@ -36,6 +36,7 @@ from index.formats.common import (
     SPEAKER_LABEL,
     RawTurn,
     Row,
+    recurring_speakers,
     strip_emphasis,
     turns_with_ends,
 )
@@ -87,8 +88,13 @@ class _Label:
 
 
 def sniff(head: str) -> float:
-    turns = len(_labels([_unlinked(line.strip()) for line in head.split("\n")]))
-    return min(0.95, 0.6 + 0.05 * turns) if turns >= 3 else 0.0
+    """Confident in labels of speakers who speak more than once: a note's one-off
+    "**Summary:**", "**Verdict:**" labels are not a conversation."""
+    labels = _labels([_unlinked(line.strip()) for line in head.split("\n")]).values()
+    counts = Counter(label.speaker for label in labels)
+    if len(labels) < 3 or max(counts.values()) < 2:
+        return 0.0
+    return min(0.95, 0.6 + 0.05 * len(labels))
 
 
 def parse(path: Path, source: SourceText | None = None) -> Document:
@@ -123,15 +129,9 @@ def _unlinked(line: str) -> str:
     return _LINK.sub(r"\1", line)
 
 
-def _recurring_plain_names(lines: list[str]) -> set[str]:
-    """Names that start more than one line as ``Name: text``: speakers, not a "Note:"."""
-    counts = Counter(match["speaker"] for line in lines if (match := SPEAKER_LABEL.match(line)))
-    return {name for name, count in counts.items() if count > 1}
-
-
 def _labels(lines: list[str]) -> dict[int, _Label]:
     """The lines that start a turn, by line index."""
-    plain_names = _recurring_plain_names(lines)
+    plain_names = recurring_speakers(lines)
     return {i: label for i in range(len(lines)) if (label := _label(lines, i, plain_names))}
 
 

@@ -1,8 +1,10 @@
 """SubRip captions (``.srt``), read with the ``srt`` library.
 
-SRT has no speaker field; transcripts name the speaker with a ``Name:`` prefix on the cue (or
-the line) where the speaker changes, and the following cues without one are the same turn.
-Formatting tags (``<i>``, ``{\\an8}``) are dropped.
+SRT has no speaker field; transcripts name the speaker with a ``Name:`` prefix (``[SPEAKER_00]:``
+from WhisperX, perhaps after ``- `` or ``>> ``) on the cue or line where the speaker changes, and
+the following cues without one are the same turn. A label counts when its name labels several
+lines, or opens a cue in a file that labels its speakers (`cues.labelled`). Formatting tags
+(``<i>``, ``{\\an8}``) are dropped.
 """
 
 from __future__ import annotations
@@ -13,8 +15,8 @@ from pathlib import Path
 import srt
 
 from index.errors import FormatError
-from index.formats.common import SPEAKER_LABEL
-from index.formats.cues import Cue, captions_document, plain_text
+from index.formats.common import recurring_speakers
+from index.formats.cues import captions_document, labelled, plain_text, speaker_cues
 from index.formats.source import SourceText, read_source
 from index.model import Document
 
@@ -43,20 +45,18 @@ def parse(path: Path, source: SourceText | None = None) -> Document:
         raise FormatError(path, line, "not valid SRT: expected a numbered, timed cue") from None
     except (srt.TimestampParseError, ValueError) as error:
         raise FormatError(path, None, f"not valid SRT: {error}") from None
-    cues = [cue for subtitle in subtitles for cue in _cues(subtitle)]
+    texts = [plain_text(_STYLE_OVERRIDE.sub("", subtitle.content)) for subtitle in subtitles]
+    speakers = recurring_speakers(line for text in texts for line in text.split("\n"))
+    cues = [
+        cue
+        for subtitle, text in zip(subtitles, texts, strict=True)
+        for cue in speaker_cues(
+            subtitle.start.total_seconds(),
+            subtitle.end.total_seconds(),
+            [
+                labelled(line, speakers, opens_cue=index == 0)
+                for index, line in enumerate(text.split("\n"))
+            ],
+        )
+    ]
     return captions_document(path, NAME, LABEL, cues)
-
-
-def _cues(subtitle: srt.Subtitle) -> list[Cue]:
-    """One cue per speaker the subtitle's lines name (most subtitles: one)."""
-    start, end = subtitle.start.total_seconds(), subtitle.end.total_seconds()
-    cues: list[Cue] = []
-    for line in plain_text(_STYLE_OVERRIDE.sub("", subtitle.content)).split("\n"):
-        label = SPEAKER_LABEL.match(line.strip())
-        if label or not cues:
-            speaker = label["speaker"] if label else None
-            text = line.strip()[label.end() :] if label else line
-            cues.append(Cue(start, end, text, speaker))
-        else:
-            cues[-1] = Cue(start, end, f"{cues[-1].text} {line}", cues[-1].speaker)
-    return cues

@@ -8,6 +8,7 @@ entities decoded (``Q&amp;A`` → ``Q&A``); rolling captions are read once (`_ne
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -15,16 +16,19 @@ import webvtt
 from webvtt.errors import MalformedFileError
 
 from index.errors import FormatError
-from index.formats.cues import Cue, captions_document, plain_text
+from index.formats.common import recurring_speakers
+from index.formats.cues import Cue, captions_document, labelled, plain_text, speaker_cues
 from index.formats.source import SourceText, read_source
 from index.model import Document
+from index.text import clean_line
 
 NAME = "webvtt"
 LABEL = "WebVTT captions"
 
 # A cue this short only flashes a finished line again (rolling captions).
 FLASH_MS = 50
-_VOICE = re.compile(r"^<v(?:\.[\w-]+)*\s+(?P<speaker>[^>]+)>")
+# A voice span, perhaps inside other tags that open the line (``<c.yellow><v Carl>``).
+_VOICE = re.compile(r"^(?:<(?!v[\s.])[^>]*>)*<v(?:\.[\w-]+)*\s+(?P<speaker>[^>]+)>")
 
 
 def sniff(head: str) -> float:
@@ -38,13 +42,20 @@ def parse(path: Path, source: SourceText | None = None) -> Document:
         captions = webvtt.from_string(source.text).captions
     except (MalformedFileError, ValueError) as error:
         raise FormatError(path, None, f"not valid WebVTT: {error}") from None
+    # Without a single voice span, speakers may be named "Name: text" (Zoom does).
+    lines = [line for caption in captions for line in caption.lines]
+    voiced = any(_VOICE.match(line) for line in lines)
+    labels = set() if voiced else recurring_speakers(map(plain_text, lines))
     cues: list[Cue] = []
     shown = ""  # the last line shown, which rolling captions repeat
     for caption in captions:
-        lines = _new_lines(caption, shown)
-        if lines:
-            cues += _cues(caption, lines)
-            shown = plain_text(lines[-1]).strip()
+        new = _new_lines(caption, shown)
+        if new:
+            start = caption.start_time.in_milliseconds() / 1000
+            end = caption.end_time.in_milliseconds() / 1000
+            said = [_speaker(line, labels, opens_cue=i == 0) for i, line in enumerate(new)]
+            cues += speaker_cues(start, end, said)
+            shown = plain_text(new[-1]).strip()
     return captions_document(path, NAME, LABEL, cues)
 
 
@@ -62,17 +73,8 @@ def _new_lines(caption: webvtt.Caption, shown: str) -> list[str]:
     return kept
 
 
-def _cues(caption: webvtt.Caption, lines: list[str]) -> list[Cue]:
-    """One cue per voice the lines name (most captions: one)."""
-    cues: list[Cue] = []
-    start = caption.start_time.in_milliseconds() / 1000
-    end = caption.end_time.in_milliseconds() / 1000
-    for line in lines:
-        voice = _VOICE.match(line)
-        text = plain_text(line)
-        if voice or not cues:
-            speaker = voice["speaker"].strip() if voice else None
-            cues.append(Cue(start, end, text, speaker))
-        else:
-            cues[-1] = Cue(start, end, f"{cues[-1].text} {text}", cues[-1].speaker)
-    return cues
+def _speaker(line: str, labels: set[str], *, opens_cue: bool) -> tuple[str | None, str]:
+    """Who the line says speaks (its voice span, or a label) and its words."""
+    if voice := _VOICE.match(line):
+        return clean_line(html.unescape(voice["speaker"])), plain_text(line)
+    return labelled(plain_text(line), labels, opens_cue=opens_cue)

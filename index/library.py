@@ -14,6 +14,7 @@ A file that cannot be read becomes one line in ``Library.problems``; the rest of
 from __future__ import annotations
 
 import errno
+import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
@@ -23,7 +24,7 @@ from index.chapters import chapters_with_ends, in_chapters
 from index.episode_cache import EpisodeCache, fingerprint
 from index.episode_settings import EpisodeSettings, read_settings
 from index.errors import EarmarkError, FormatError
-from index.model import Chapter, Document, Episode, Note
+from index.model import Chapter, Document, Episode, Note, Pickled
 from index.paths import cache_dir
 
 EPISODE_FILE = "episode.toml"
@@ -50,7 +51,7 @@ class _Folder:
 
 
 @dataclass(frozen=True, slots=True)
-class EpisodeInfo:
+class EpisodeInfo(Pickled):
     """What lists and the chapter tree need about an episode, without its turns and notes.
 
     ``problems`` are the warnings its files gave when they were parsed, one line each.
@@ -187,7 +188,7 @@ def _episode_folders(root: Path, problems: list[str]) -> list[_Folder]:
     if root.is_file():
         return [_Folder(slug(root.stem), (root,))]
     entries = _visible_entries(root, problems)
-    folders = [entry for entry in entries if entry.is_dir()]
+    folders = [Path(entry.path) for entry in entries if _is_dir(entry)]
     if not folders:
         files = _documents(entries, problems)
         return [_Folder(slug(root.name), files, root / EPISODE_FILE)] if files else []
@@ -199,16 +200,30 @@ def _episode_folders(root: Path, problems: list[str]) -> list[_Folder]:
     return _unique_ids(found)
 
 
-def _documents(entries: list[Path], problems: list[str]) -> tuple[Path, ...]:
+def _documents(entries: list[os.DirEntry[str]], problems: list[str]) -> tuple[Path, ...]:
     """The files among ``entries``; what is neither a file nor a folder is reported."""
     files = []
     for entry in entries:
-        if entry.is_file():
+        if _is_file(entry):
             if entry.name != EPISODE_FILE:
-                files.append(entry)
-        elif not entry.is_dir():
-            problems.append(f"{entry}: {_not_a_file(entry)}; not read")
+                files.append(Path(entry.path))
+        elif not _is_dir(entry):
+            problems.append(f"{entry.path}: {_not_a_file(Path(entry.path))}; not read")
     return tuple(files)
+
+
+def _is_file(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_file()
+    except OSError:  # a symbolic link loop; reported as such by `_not_a_file`
+        return False
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
 
 
 def _not_a_file(entry: Path) -> str:
@@ -227,9 +242,13 @@ def _not_a_file(entry: Path) -> str:
     return "symbolic link to something that is not a file"
 
 
-def _visible_entries(folder: Path, problems: list[str]) -> list[Path]:
+def _visible_entries(folder: Path, problems: list[str]) -> list[os.DirEntry[str]]:
+    """The folder's entries but hidden ones, by name. `os.scandir` entries know whether they
+    are files or folders without a stat each: a quarter of opening a 1,000-episode library."""
     try:
-        return sorted(entry for entry in folder.iterdir() if not entry.name.startswith("."))
+        with os.scandir(folder) as entries:
+            visible = [entry for entry in entries if not entry.name.startswith(".")]
+        return sorted(visible, key=lambda entry: entry.name)
     except OSError as error:
         problems.append(f"{folder}: cannot list folder: {error.strerror or error}")
         return []
@@ -297,7 +316,9 @@ def assemble(
     timed_ends = [turn.end for turn in turns if turn.end is not None]
     duration = first("duration") or max(timed_ends, default=0)
     chapters = list(transcript.chapters) if transcript else []
-    listed = _lead(documents, "chapters", settings, problems, lambda d: bool(d.chapters))
+    # The transcript's own chapters first, then a chapter list's; the episode file may choose.
+    by_preference = sorted(documents, key=lambda document: document is not transcript)
+    listed = _lead(by_preference, "chapters", settings, problems, lambda d: bool(d.chapters))
     if listed is not None and (listed is not transcript or not chapters):
         chapters = chapters_with_ends([(c.start, c.title) for c in listed.chapters], duration)
         turns = in_chapters(turns, chapters)

@@ -11,13 +11,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+
+class Pickled:
+    """Pickled as its class and field values, so that unpickling is one ``__init__`` call: the
+    dataclass default (a ``__setstate__`` that looks the fields up for every object) was half
+    the time of opening a 1,000-episode library from its cache."""
+
+    __slots__ = ()
+
+    def __reduce__(self) -> tuple[type, tuple]:
+        return type(self), tuple(getattr(self, name) for name in self.__slots__)
+
+
 NoteKind = Literal["summary", "comment", "own"]
 # "yours": the reader wrote the note at that turn (`index.userdata`).
 LinkReason = Literal["timestamp", "quote", "similar", "yours"]
 
 
 @dataclass(frozen=True, slots=True)
-class Span:
+class Span(Pickled):
     """A stretch of time in seconds; a single moment has ``start == end``."""
 
     start: int
@@ -25,7 +37,7 @@ class Span:
 
 
 @dataclass(frozen=True, slots=True)
-class Chapter:
+class Chapter(Pickled):
     index: int
     title: str
     start: int
@@ -33,7 +45,7 @@ class Chapter:
 
 
 @dataclass(frozen=True, slots=True)
-class Turn:
+class Turn(Pickled):
     """One speaker's uninterrupted stretch of the transcript, as published.
 
     ``start`` and ``end`` are None for a turn whose transcript gives no time for it (sparse
@@ -53,7 +65,7 @@ class Turn:
 
 
 @dataclass(frozen=True, slots=True)
-class Link:
+class Link(Pickled):
     """Why a note is about a passage: the turn and chapter it points to, how strongly, and why."""
 
     turn: int | None
@@ -63,7 +75,7 @@ class Link:
 
 
 @dataclass(frozen=True, slots=True)
-class Note:
+class Note(Pickled):
     """A summary point, a reader comment, or (later) the reader's own note.
 
     ``times`` holds every timestamp or range the note itself mentions; ``section_times`` those
@@ -87,7 +99,7 @@ class Note:
 
 
 @dataclass(frozen=True, slots=True)
-class Document:
+class Document(Pickled):
     """What one file of a library says, before it is merged into an episode.
 
     Chapters and turns come from transcripts; notes from summaries, notes and comment threads.
@@ -110,7 +122,7 @@ class Document:
 
 
 @dataclass(frozen=True, slots=True)
-class Episode:
+class Episode(Pickled):
     id: str
     title: str
     show: str | None

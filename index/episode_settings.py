@@ -20,6 +20,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from index.text import clean_line
+
 ROLES = ("transcript", "chapters")
 
 
@@ -49,8 +51,10 @@ def read_settings(file: Path, problems: list[str]) -> EpisodeSettings:
         value = data.get(key)
         if isinstance(value, datetime.date):
             return value.isoformat()
-        if value is None or isinstance(value, str):
-            return value
+        if value is None:
+            return None
+        if isinstance(value, str):
+            return clean_line(value) or None  # as every string that enters the model
         problems.append(f"{file}: {key} ignored: not a string")
         return None
 

@@ -10,6 +10,7 @@ everything or nothing of what it was adding.
 from __future__ import annotations
 
 import filecmp
+import json
 import os
 import shutil
 import tempfile
@@ -72,6 +73,8 @@ def add_files(root: Path, files: list[Path], episode: str | None) -> tuple[str, 
     file was read as. ``episode`` names an existing episode (by id or name) or a new one; without
     it, a new episode is named after the first file. Every file is read first: one that cannot
     be read stops the add before anything is copied."""
+    if episode is not None and not episode.strip():
+        raise EarmarkError("--episode needs a name")
     documents = [_read(file) for file in files]
     episode_id = slug(episode or files[0].stem)
     folder = root / episode_id
@@ -84,8 +87,9 @@ def add_files(root: Path, files: list[Path], episode: str | None) -> tuple[str, 
     try:
         added = [_copy_into(staging, file, doc) for file, doc in zip(files, documents, strict=True)]
         if episode is not None and episode != folder.name:
-            title = episode.replace("\\", "\\\\").replace('"', '\\"')
-            (staging / EPISODE_FILE).write_text(f'title = "{title}"\n', encoding="utf-8")
+            # A JSON string is a TOML basic string: quotes, backslashes and controls escaped.
+            title = json.dumps(episode.strip(), ensure_ascii=False)
+            (staging / EPISODE_FILE).write_text(f"title = {title}\n", encoding="utf-8")
         staging.rename(folder)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -113,11 +117,13 @@ def _unused(root: Path, name: str) -> Path:
 
 
 def _copy_into(folder: Path, file: Path, document: Document) -> AddedFile:
-    target, number = folder / file.name, 2
+    name = _stored_name(file.name)
+    stem, suffix = Path(name).stem, Path(name).suffix
+    target, number = folder / name, 2
     while target.exists():
         if filecmp.cmp(target, file, shallow=False):
             return AddedFile(file, None, document)
-        target, number = folder / f"{file.stem}-{number}{file.suffix}", number + 1
+        target, number = folder / f"{stem}-{number}{suffix}", number + 1
     with tempfile.NamedTemporaryFile(dir=folder, prefix=".", suffix=".part", delete=False) as part:
         with file.open("rb") as source:
             shutil.copyfileobj(source, part)
@@ -126,6 +132,13 @@ def _copy_into(folder: Path, file: Path, document: Document) -> AddedFile:
     os.chmod(part.name, 0o666 & ~_umask())  # as a plain copy would be, not private
     os.replace(part.name, target)
     return AddedFile(file, target, document)
+
+
+def _stored_name(name: str) -> str:
+    """The name a document gets in the library: one the library reads (not hidden, not the
+    episode's own settings file)."""
+    name = name.lstrip(".") or "document"
+    return f"document-{name}" if name == EPISODE_FILE else name
 
 
 def _umask() -> int:

@@ -149,3 +149,29 @@ def test_cli_add_of_a_missing_file_is_one_line(capsys: pytest.CaptureFixture[str
     err = capsys.readouterr().err
     assert err == "earmark: no-such-file.vtt: no such file\n"
     assert not user_library().exists() or len(list(user_library().iterdir())) == 1
+
+
+def test_a_transcripts_own_chapters_win_over_a_list_whatever_the_names(tmp_path: Path) -> None:
+    for list_name in ("a-chapters.json", "z-chapters.json"):
+        folder = tmp_path / list_name / "talk"
+        folder.mkdir(parents=True)
+        (folder / "transcript.md").write_text(
+            "## Opening (0:00)\n\n**A:** hi\n\n**B:** yo\n\n## Middle (0:30)\n\n**A:** [0:31] so\n",
+            encoding="utf-8",
+        )
+        (folder / list_name).write_bytes(CHAPTERS_JSON.read_bytes())
+        episode = Library.open(folder.parent).episode("talk")
+        assert [c.title for c in episode.chapters] == ["Opening", "Middle"], list_name
+
+
+def test_added_names_are_ones_the_library_reads(tmp_path: Path) -> None:
+    root = open_user_library()
+    hidden = tmp_path / ".captions.srt"
+    hidden.write_bytes(SRT.read_bytes())
+    episode_id, added = add_files(root, [hidden], 'Odd "name"\\ with\nlines')
+    assert added[0].stored is not None and added[0].stored.name == "captions.srt"
+    library = Library.open(root)
+    assert library.problems == ()
+    assert library.episode(episode_id).title == 'Odd "name"\\ with lines'
+    with pytest.raises(EarmarkError, match="needs a name"):
+        add_files(root, [SRT], "  ")

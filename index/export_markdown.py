@@ -3,7 +3,8 @@
 
 YAML front matter (title, show, published, source, episode, tags), the chapters with their
 times, then, chapter by chapter, each passage you marked: a bookmarked turn, or the turn one of
-your notes is about, quoted with its citation, and your notes on it beneath the quote.
+your notes is about, quoted with its citation, and your notes on it beneath the quote. Marks on
+turns the transcript no longer has close the note, so that nothing you wrote is left out.
 """
 
 from __future__ import annotations
@@ -21,10 +22,12 @@ from index.userdata import Bookmark, OwnNote
 def episode_markdown(
     episode: Episode, bookmarks: Iterable[Bookmark], notes: Iterable[OwnNote]
 ) -> str:
-    marked = {b.turn for b in bookmarks if 0 <= b.turn < len(episode.turns)}
+    in_transcript = range(len(episode.turns))
+    bookmarks, notes = list(bookmarks), list(notes)
+    marked = {b.turn for b in bookmarks if b.turn in in_transcript}
     notes_by_turn: dict[int, list[OwnNote]] = {}
     for note in notes:
-        if 0 <= note.turn < len(episode.turns):
+        if note.turn in in_transcript:
             notes_by_turn.setdefault(note.turn, []).append(note)
     parts = [_front_matter(episode), f"# {episode.title}\n"]
     if episode.chapters:
@@ -45,7 +48,20 @@ def episode_markdown(
         parts.append(quote(episode, turn))
         for note in notes_by_turn.get(index, []):
             parts.append(_note(note))
+    parts += _unplaced(bookmarks, notes, in_transcript)
     return "\n".join(parts)
+
+
+def _unplaced(bookmarks: list[Bookmark], notes: list[OwnNote], in_transcript: range) -> list[str]:
+    """Marks on turns the transcript no longer has (it was replaced since): kept, not lost."""
+    lost_notes = [note for note in notes if note.turn not in in_transcript]
+    lost_marks = sorted({b.turn for b in bookmarks if b.turn not in in_transcript})
+    if not lost_notes and not lost_marks:
+        return []
+    parts = ["## Not in the transcript any more\n"]
+    parts += [_note(note) for note in lost_notes]
+    parts += [f"- A bookmark on turn {turn + 1}.\n" for turn in lost_marks]
+    return parts
 
 
 def _front_matter(episode: Episode) -> str:

@@ -43,3 +43,11 @@ def episode_copy(tmp_path: Path) -> Path:
     target = tmp_path / "library" / DEFAULT_EPISODE_DIR.name
     shutil.copytree(DEFAULT_EPISODE_DIR, target)
     return target
+
+
+@pytest.fixture
+def two_episodes(tmp_path: Path) -> Library:
+    """A library of two small synthetic episodes (`tests.bench.synth`)."""
+    from tests.bench.synth import write_library
+
+    return Library.open(write_library(tmp_path / "two-episodes", 2))

@@ -286,11 +286,8 @@ async def test_enter_typed_before_the_results_arrive_still_jumps(library: Librar
         assert "research taste" in turn.text.lower()
 
 
-async def test_several_episodes_in_the_tree(tmp_path: Path) -> None:
-    from tests.bench.synth import write_library
-
-    write_library(tmp_path / "library", 2)
-    library = Library.open(tmp_path / "library")
+async def test_several_episodes_in_the_tree(two_episodes: Library) -> None:
+    library = two_episodes
     first, second = library.infos
     app = EarmarkApp(library)
     async with app.run_test(size=(120, 40)) as pilot:

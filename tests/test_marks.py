@@ -162,14 +162,11 @@ async def test_y_copies_the_turn_as_a_quote(library: Library) -> None:
         )
 
 
-async def test_each_episode_reopens_where_it_was_left(tmp_path) -> None:
-    from tests.bench.synth import write_library
+async def test_each_episode_reopens_where_it_was_left(two_episodes: Library) -> None:
     from tui.widgets.chapter_tree import ChapterTree
 
-    write_library(tmp_path / "library", 2)
-    library = Library.open(tmp_path / "library")
-    first, second = library.infos
-    app = EarmarkApp(library)
+    first, second = two_episodes.infos
+    app = EarmarkApp(two_episodes)
     async with app.run_test(size=(120, 40)) as pilot:
         transcript = app.query_one(Transcript)
         await pilot.press("j", "j", "j", "j", "j")
@@ -184,3 +181,46 @@ async def test_each_episode_reopens_where_it_was_left(tmp_path) -> None:
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.episode is not None and app.episode.id == first.id)
         await wait_for(pilot, lambda: transcript.cursor == 5)
+
+
+async def test_a_note_on_a_turn_no_longer_there_can_still_be_edited(tmp_path) -> None:
+    from tui.widgets.side_pane import SidePane
+
+    folder = tmp_path / "library" / "talk"
+    folder.mkdir(parents=True)
+    (folder / "t.vtt").write_text(
+        "WEBVTT\n\n00:01.000 --> 00:02.000\n<v A>One.\n\n00:09.000 --> 00:10.000\n<v B>Two.\n",
+        encoding="utf-8",
+    )
+    note = UserData.open().add_note("talk", 10, "written when the transcript was longer")
+    app = EarmarkApp(Library.open(tmp_path / "library"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        side = app.query_one(SidePane)
+        await wait_for(pilot, lambda: side.option_count > 0)
+        side.focus()
+        episode_wide = next(i for i, t in enumerate(_side_texts(app)) if "whole episode" in t)
+        side.highlighted = episode_wide
+        await pilot.press("enter")  # unfold the notes about the whole episode
+        await wait_for(pilot, lambda: any("transcript was longer" in t for t in _side_texts(app)))
+        side.highlighted = next(
+            i for i, t in enumerate(_side_texts(app)) if "transcript was longer" in t
+        )
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, NoteEditorScreen))
+        await pilot.press(*" (kept)", "ctrl+s")
+        await wait_for(pilot, lambda: app.userdata.note(note.id).text.endswith("(kept)"))
+
+
+async def test_the_episode_shown_last_is_the_one_reopened(two_episodes: Library) -> None:
+    from tui.widgets.chapter_tree import ChapterTree
+
+    second = two_episodes.infos[1]
+    app = EarmarkApp(two_episodes)
+    async with app.run_test(size=(120, 40)) as pilot:
+        tree = app.query_one(ChapterTree)
+        tree.focus()
+        tree.move_cursor(tree.root.children[1])  # the second episode, not moved in
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.episode is not None and app.episode.id == second.id)
+        await pilot.press("q")
+    assert UserData.open().last_episode() == second.id

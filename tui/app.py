@@ -8,6 +8,7 @@ Whoosh is never on the start-up path.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar
@@ -23,6 +24,7 @@ from textual.widgets import Footer, Header, Static
 from textual.worker import get_current_worker
 
 from index.citation import quote
+from index.errors import EarmarkError
 from index.library import Library
 from index.model import Episode, Note, Turn
 from index.related import RelatedNotes
@@ -129,7 +131,7 @@ class EarmarkApp(App[None]):
             self.notify(
                 f"…and {more} more (see `earmark export`)", severity="warning", markup=False
             )
-        self.call_after_refresh(lambda: self._open_search_index(self.userdata.notes()))
+        self.call_after_refresh(self._open_search_index)
 
     # -- showing an episode --------------------------------------------------------------------
 
@@ -151,6 +153,7 @@ class EarmarkApp(App[None]):
         transcript.set_bookmarks({b.turn for b in self.userdata.bookmarks(episode_id)})
         transcript.show_episode(self.episode, turn)
         self._light(self._lit_query)  # after the transcript holds the new episode and cursor
+        self._save_position(switched=True)  # the episode read last, even if not moved in
 
     def _related_notes(self, episode: Episode) -> RelatedNotes:
         """What the side pane reads: the episode's notes and the reader's own."""
@@ -341,11 +344,22 @@ class EarmarkApp(App[None]):
             return None
         return self.episode.turns[self.query_one(Transcript).cursor]
 
-    def _save_position(self) -> None:
+    def _save_position(self, *, switched: bool = False) -> None:
         turn, episode = self._current_turn(), self.episode
-        if turn is None or episode is None or self.userdata.position(episode.id) == turn.index:
+        if turn is None or episode is None:
             return
-        self.userdata.set_position(episode.id, turn.index)
+        if switched or self.userdata.position(episode.id) != turn.index:
+            self._keep(lambda: self.userdata.set_position(episode.id, turn.index))
+
+    def _keep(self, change: Callable[[], object]) -> bool:
+        """Make a change to the reader's marks; a failure (a locked or full disk) is a
+        notification, not the end of the reader. True when it was saved."""
+        try:
+            change()
+        except EarmarkError as error:
+            self.notify(str(error), title="Not saved", severity="error", markup=False)
+            return False
+        return True
 
     def action_quit(self) -> None:  # type: ignore[override]
         self._save_position()
@@ -355,9 +369,10 @@ class EarmarkApp(App[None]):
         turn = self._current_turn()
         if turn is None or self.episode is None:
             return
-        marked = self.userdata.toggle_bookmark(self.episode.id, turn.index)
-        self._show_bookmarks_of(self.episode.id)
-        self.notify("Bookmarked." if marked else "Bookmark removed.", timeout=2)
+        episode_id, marked = self.episode.id, []
+        if self._keep(lambda: marked.append(self.userdata.toggle_bookmark(episode_id, turn.index))):
+            self._show_bookmarks_of(episode_id)
+            self.notify("Bookmarked." if marked[0] else "Bookmark removed.", timeout=2)
 
     def _show_bookmarks_of(self, episode_id: str) -> None:
         if self.episode is not None and self.episode.id == episode_id:
@@ -366,8 +381,8 @@ class EarmarkApp(App[None]):
 
     def action_bookmarks(self) -> None:
         def delete(row: BookmarkRow) -> None:
-            self.userdata.delete_bookmark(row.episode, row.turn)
-            self._show_bookmarks_of(row.episode)
+            if self._keep(lambda: self.userdata.delete_bookmark(row.episode, row.turn)):
+                self._show_bookmarks_of(row.episode)
 
         def jump(row: BookmarkRow | None) -> None:
             if row is not None and self.library.info(row.episode) is not None:
@@ -400,7 +415,9 @@ class EarmarkApp(App[None]):
 
     def on_side_pane_own_note_edit(self, event: SidePane.OwnNoteEdit) -> None:
         if self.episode is not None and (own := self._own_note(event.note.id)):
-            self._edit_note(self.episode.id, self.episode.turns[own.turn], own)
+            turns = self.episode.turns  # the transcript may have changed since it was written
+            turn = turns[own.turn] if 0 <= own.turn < len(turns) else None
+            self._edit_note(self.episode.id, turn, own)
 
     def on_side_pane_own_note_delete(self, event: SidePane.OwnNoteDelete) -> None:
         own = self._own_note(event.note.id)
@@ -408,8 +425,7 @@ class EarmarkApp(App[None]):
             return
 
         def answered(yes: bool | None) -> None:
-            if yes:
-                self.userdata.delete_note(own.id)
+            if yes and self._keep(lambda: self.userdata.delete_note(own.id)):
                 self._own_notes_changed(own.episode)
                 self.notify("Note deleted.", timeout=2)
 
@@ -418,23 +434,32 @@ class EarmarkApp(App[None]):
     def _own_note(self, note_id: str) -> OwnNote | None:
         return next((own for own in self._own_notes if own.note_id == note_id), None)
 
-    def _edit_note(self, episode_id: str, turn: Turn, own: OwnNote | None) -> None:
-        when = f" at {format_time(turn.start, hours=True)}" if turn.start is not None else ""
-        about = f"About {turn.speaker or 'this turn'}{when}: {turn.text[:EXCERPT_CHARS]}"
+    def _edit_note(self, episode_id: str, turn: Turn | None, own: OwnNote | None) -> None:
+        """Write a note on ``turn`` (``own``: edit that one; its turn may be gone)."""
+        from tui.screens.note_editor import NoteEditorScreen  # TextArea: not on the start-up path
+
+        if turn is None:
+            about = "About a passage no longer in the transcript"
+        else:
+            when = f" at {format_time(turn.start, hours=True)}" if turn.start is not None else ""
+            about = f"About {turn.speaker or 'this turn'}{when}: {turn.text[:EXCERPT_CHARS]}"
 
         def saved(text: str | None) -> None:
             if text is None or (not text and own is None):
                 return
-            if own is None:
-                self.userdata.add_note(episode_id, turn.index, text)
-            elif text:
-                self.userdata.update_note(own.id, text)
-            else:  # saved empty: there is nothing left of it
-                self.userdata.delete_note(own.id)
+            if own is None and turn is not None:
+                change = partial(self.userdata.add_note, episode_id, turn.index, text)
+            elif own is not None and text:
+                change = partial(self.userdata.update_note, own.id, text)
+            elif own is not None:  # saved empty: there is nothing left of it
+                change = partial(self.userdata.delete_note, own.id)
+            else:
+                return
+            if not self._keep(change):  # the words typed are not lost: back to the editor
+                self.push_screen(NoteEditorScreen(about, text), saved)
+                return
             self._own_notes_changed(episode_id)
             self.notify("Note saved." if text else "Note deleted.", timeout=2)
-
-        from tui.screens.note_editor import NoteEditorScreen  # TextArea: not on the start-up path
 
         self.push_screen(NoteEditorScreen(about, own.text if own else ""), saved)
 
@@ -495,7 +520,7 @@ class EarmarkApp(App[None]):
     # -- search index --------------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="index")
-    def _open_search_index(self, own_notes: list[OwnNote]) -> None:
+    def _open_search_index(self) -> None:
         worker = get_current_worker()
 
         def stop_when_quitting(done: int, total: int) -> None:
@@ -506,15 +531,18 @@ class EarmarkApp(App[None]):
             from index.search import SearchIndex
 
             index = SearchIndex.open(self.library, progress=stop_when_quitting)
-            index.sync_own_notes(self.library, own_notes)
         except IndexBuildCancelled:
             return
         except Exception as error:  # the reader stays usable without search
             self.call_from_thread(self.query_one(SearchPanel).index_failed, str(error))
             return
+        self.call_from_thread(self._search_index_ready, index)
+
+    def _search_index_ready(self, index: SearchIndex) -> None:
         self.search_index = index
-        self.call_from_thread(self.query_one(SearchPanel).index_ready, index)
-        self.call_from_thread(self._light, self._lit_query)  # terms lit before it was ready
+        self.query_one(SearchPanel).index_ready(index)
+        self._light(self._lit_query)  # terms lit before it was ready
+        self._index_own_notes(self.userdata.notes())  # as they are now, written while it opened
 
 
 def _percent_read(episode: Episode, turn: Turn) -> int:

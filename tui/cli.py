@@ -31,6 +31,7 @@ from tui.progress import WorkProgress
 
 if TYPE_CHECKING:  # Whoosh loads only when a command searches: start-up stays quick
     from index.search import SearchIndex
+    from index.userdata import UserData
 
 EXIT_OK, EXIT_USER_ERROR, EXIT_USAGE = 0, 1, 2
 # A one-shot search can wait longer than a keystroke's.
@@ -177,9 +178,8 @@ def _export(options: argparse.Namespace) -> int:
 
 def _markdown(library: Library, episode_id: str | None) -> str:
     from index.export_markdown import episode_markdown
-    from index.userdata import UserData
 
-    userdata = UserData.open()
+    userdata = _userdata()
     last = userdata.last_episode()
     if episode_id is None and last is not None and library.info(last) is not None:
         episode_id = last
@@ -244,15 +244,24 @@ def _index(options: argparse.Namespace) -> int:
 def _search_index(options: argparse.Namespace, rebuild: bool = False) -> SearchIndex:
     """The library's search index, with a progress bar on stderr while it is being built."""
     from index.search import SearchIndex
-    from index.userdata import UserData
 
     library = _load(options)
     with WorkProgress("indexing") as progress:
         search_index = SearchIndex.open(library, rebuild=rebuild, progress=progress.update)
-    search_index.sync_own_notes(library, UserData.open().notes())  # kind:own finds them
+    search_index.sync_own_notes(library, _userdata().notes())  # kind:own finds them
     if search_index.notice:
         print(f"earmark: note: {search_index.notice}", file=sys.stderr)
     return search_index
+
+
+def _userdata() -> UserData:
+    """Your marks; a damaged file set aside is said here, once, as the reader would."""
+    from index.userdata import UserData
+
+    userdata = UserData.open()
+    if userdata.notice:
+        print(f"earmark: warning: {userdata.notice}", file=sys.stderr)
+    return userdata
 
 
 COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {

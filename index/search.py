@@ -405,9 +405,19 @@ def _write(
     try:
         _add_episodes(writer, library, episode_ids, progress)
     except BaseException:
-        writer.cancel()
+        _cancel(writer)
         raise
     writer.commit()
+
+
+def _cancel(writer: Any) -> None:
+    """Cancel a writer. Whoosh's parallel writer only marks its worker processes as cancelled
+    in this process; they would work on, on files it deletes, print tracebacks and wait for
+    work for ever: they are stopped first."""
+    for task in getattr(writer, "tasks", ()):
+        task.terminate()
+        task.join()
+    writer.cancel()
 
 
 def _add_episodes(

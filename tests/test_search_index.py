@@ -173,3 +173,25 @@ def test_rebuild_on_request(library_dir: Path) -> None:
         assert index_dir(rebuilt) != old
         assert not old.exists()
         assert set(rebuilt.indexed) == {"first", "second"}
+
+
+def test_a_cancelled_parallel_build_stops_its_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """Quitting the reader during a first build cancels it: Whoosh's worker processes must not
+    go on (printing tracebacks, waiting for work for ever)."""
+    import multiprocessing
+
+    from tests.bench.synth import write_library
+
+    monkeypatch.setattr(search_module, "PARALLEL_FROM_EPISODES", 2)
+    library = Library.open(write_library(tmp_path / "library", 4))
+
+    def quit_after_the_first(done: int, total: int) -> None:
+        if done >= 1:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        SearchIndex.open(library, progress=quit_after_the_first)
+    assert multiprocessing.active_children() == []
+    assert "Traceback" not in capfd.readouterr().err

@@ -394,3 +394,22 @@ async def test_a_search_cut_short_runs_again_unhurried(
         await pilot.press("slash", *"sentient")
         results = app.query_one("#search-results")
         await wait_for(pilot, lambda: results.option_count > 0)
+
+
+async def test_a_big_library_fills_the_tree_and_marks_a_late_episode(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.bench.synth import write_library
+    from tui.widgets import chapter_tree
+
+    monkeypatch.setattr(chapter_tree, "EPISODES_BEFORE_FIRST_PAINT", 3)
+    library = Library.open(write_library(tmp_path / "library", 5))
+    last = library.infos[-1]
+    app = EarmarkApp(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        tree = app.query_one(ChapterTree)
+        await wait_for(pilot, lambda: len(tree.root.children) == 5)
+        app.go_to_chapter(last.id, 1)  # an episode added after the first paint
+        await wait_for(
+            pilot, lambda: tree.cursor_node is not None and tree.cursor_node.data.episode == last.id
+        )

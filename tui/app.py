@@ -19,6 +19,7 @@ from textual import events, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.css.query import NoMatches
 from textual.geometry import Size
 from textual.widgets import Footer, Header, Static
 from textual.worker import get_current_worker
@@ -342,7 +343,11 @@ class EarmarkApp(App[None]):
     def _current_turn(self) -> Turn | None:
         if self.episode is None or not self.episode.turns:
             return None
-        return self.episode.turns[self.query_one(Transcript).cursor]
+        try:
+            transcript = self.query_one(Transcript)
+        except NoMatches:  # the reader is closing: a position timer fired after the panes went
+            return None
+        return self.episode.turns[transcript.cursor]
 
     def _save_position(self, *, switched: bool = False) -> None:
         turn, episode = self._current_turn(), self.episode

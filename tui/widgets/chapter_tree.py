@@ -16,6 +16,8 @@ from index.timecode import format_time
 
 # Libraries this small show every episode's chapters; larger ones only the episode being read.
 EXPAND_ALL_UP_TO = 10
+# Episodes shown before the first paint: more than a screen holds; the rest follow at once.
+EPISODES_BEFORE_FIRST_PAINT = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,20 +54,33 @@ class ChapterTree(Tree[Place]):
         self._chapters: dict[tuple[str, int], TreeNode[Place]] = {}
         self._episodes: dict[str, TreeNode[Place]] = {}
         self._infos: dict[str, EpisodeInfo] = {}
+        self._current: tuple[str, int] | None = None  # the chapter being read
 
     def show_library(self, infos: tuple[EpisodeInfo, ...]) -> None:
         """One node per episode; its chapters are added when it is first expanded, so a library
-        of a thousand episodes does not build ten thousand nodes before the first paint."""
+        of a thousand episodes does not build ten thousand nodes before the first paint. Past a
+        screenful, the episodes are added after the first paint too."""
         self.clear()
         self._chapters.clear()
         self._episodes.clear()
         self._infos = {info.id: info for info in infos}
         expand_all = len(infos) <= EXPAND_ALL_UP_TO
+        for info in infos[:EPISODES_BEFORE_FIRST_PAINT]:
+            self._add_episode(info, expand=expand_all)
+        if len(infos) > EPISODES_BEFORE_FIRST_PAINT:
+            self.call_after_refresh(self._add_rest, infos[EPISODES_BEFORE_FIRST_PAINT:])
+
+    def _add_episode(self, info: EpisodeInfo, *, expand: bool) -> None:
+        node = self.root.add(Text(info.title, style="bold"), Place(info.id))
+        self._episodes[info.id] = node
+        if expand:
+            self._expand(node)
+
+    def _add_rest(self, infos: tuple[EpisodeInfo, ...]) -> None:
         for info in infos:
-            node = self.root.add(Text(info.title, style="bold"), Place(info.id))
-            self._episodes[info.id] = node
-            if expand_all:
-                self._expand(node)
+            self._add_episode(info, expand=False)
+        if self._current is not None:  # it may be one of those just added
+            self.mark_current(*self._current)
 
     def _expand(self, node: TreeNode[Place]) -> bool:
         """Expand an episode's node; whether its chapters had to be added first."""
@@ -90,6 +105,7 @@ class ChapterTree(Tree[Place]):
 
     def mark_current(self, episode: str, chapter: int) -> None:
         """Put the tree's cursor on the chapter being read, without moving focus."""
+        self._current = (episode, chapter)
         episode_node = self._episodes.get(episode)
         added = episode_node is not None and self._expand(episode_node)
         node = self._chapters.get((episode, chapter)) or episode_node

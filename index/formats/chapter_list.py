@@ -16,11 +16,11 @@ from pathlib import Path
 
 from index.chapters import chapters_with_ends
 from index.errors import FormatError
-from index.formats.common import Row, rows, strip_emphasis
+from index.formats.common import Row, rows, strip_emphasis, written_time
 from index.formats.source import SourceText, read_source
 from index.model import Document
 from index.text import clean_line
-from index.timecode import CLOCK, parse_time
+from index.timecode import parse_time
 
 NAME = "chapter-list"
 LABEL = "Chapter list"
@@ -29,8 +29,7 @@ MIN_CHAPTERS = 2
 # A chapter line is a title and a time. Longer lines are prose, and the patterns below would
 # take time to the square of their length to say so.
 MAX_LINE_CHARS = 300
-# A time, perhaps with a fraction, perhaps in (parentheses) or [brackets], escaped or not.
-_BRACKETED_TIME = rf"(?:\\?\[\s*|\(\s*)?(?P<time>{CLOCK})(?:[.,]\d+)?(?:\s*\\?\]|\s*\))?"
+_BRACKETED_TIME = written_time("time", bracketed=False)
 _SEPARATOR = r"(?:\s*[-–—:|·•]\s*|\s+)"
 _MARKER = re.compile(r"^(?:[-*•+]\s+|\d{1,3}[.)]\s+)")
 _TIME_FIRST = re.compile(rf"^{_BRACKETED_TIME}{_SEPARATOR}(?P<title>.*\w.*)$")

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from index.chapters import in_chapters
 from index.model import Chapter, Turn
+from index.timecode import CLOCK
 
 # One word of a person's name: capitalised, or a name particle ("van", "de", "bin"…).
 NAME_WORD = (
@@ -39,6 +40,16 @@ def recurring_speakers(lines: Iterable[str]) -> set[str]:
 def unmarked(line: str) -> str:
     """The line without a speaker-change mark before its label."""
     return _CHANGE_MARK.sub("", line.strip())
+
+
+def written_time(group: str, *, bracketed: bool = True) -> str:
+    """A regular expression for a time as transcripts and descriptions write it: perhaps with a
+    fraction of a second, in (parentheses) or [brackets] (Markdown-escaped or not), the clock
+    in the named ``group``. ``bracketed=False``: the brackets are optional."""
+    opening, closing = r"(?:\\?\[|\()\s*", r"\s*(?:\\?\]|\))"
+    if not bracketed:
+        opening, closing = f"(?:{opening})?", f"(?:{closing})?"
+    return rf"{opening}(?P<{group}>{CLOCK})(?:[.,]\d+)?{closing}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,33 +39,29 @@ from index.formats.common import (
     recurring_speakers,
     strip_emphasis,
     turns_with_ends,
+    written_time,
 )
 from index.formats.front_matter import episode_metadata, read_front_matter
 from index.formats.source import SourceText, read_source
 from index.model import Chapter, Document, Turn
 from index.text import clean_line
-from index.timecode import CLOCK, parse_time
+from index.timecode import parse_time
 
 NAME = "markdown-transcript"
 LABEL = "Markdown transcript"
-
-
-def _stamp(group: str) -> str:
-    """A time in (parentheses) or [brackets], escaped or not, perhaps with a fraction."""
-    return rf"\\?[\[(]\s*(?P<{group}>{CLOCK})(?:[.,]\d+)?\s*\\?[\])]"
 
 
 _SPEAKER = rf"(?P<speaker>{NAME_WORD}(?: {NAME_WORD}){{0,4}}(?: \d{{1,2}})?)"
 # **Name:** text · **Name**: text · [07:45] **Name:** text · **Name:** [07:45] text ·
 # **Name** [07:45]: text
 _BOLD_TURN = re.compile(
-    rf"^(?:{_stamp('before')}\s*)?"
-    rf"\*\*{_SPEAKER}\s*(?::\s*\*\*|\*\*\s*:|\*\*\s*{_stamp('between')}\s*:?)"
-    rf"\s*(?:{_stamp('after')})?\s*(?P<text>.*)$"
+    rf"^(?:{written_time('before')}\s*)?"
+    rf"\*\*{_SPEAKER}\s*(?::\s*\*\*|\*\*\s*:|\*\*\s*{written_time('between')}\s*:?)"
+    rf"\s*(?:{written_time('after')})?\s*(?P<text>.*)$"
 )
 _NAME_ALONE = re.compile(rf"^\**{_SPEAKER}\**$")
-_STAMP_FIRST = re.compile(rf"^{_stamp('time')}\s*(?P<text>.*)$")
-_LONE_STAMP = re.compile(rf"^{_stamp('time')}$")
+_STAMP_FIRST = re.compile(rf"^{written_time('time')}\s*(?P<text>.*)$")
+_LONE_STAMP = re.compile(rf"^{written_time('time')}$")
 _HEADING = re.compile(r"^#{1,6}\s+(?P<title>.*?)\s*#*$")
 _RULE = re.compile(r"^(?:-{3,}|\*{3,}|_{3,})$")
 # A paragraph wholly in italics, unlabelled: an editor's aside ("*Thanks for reading!…*").

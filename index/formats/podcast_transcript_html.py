@@ -15,18 +15,18 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from index.errors import FormatError
-from index.formats.common import RawTurn, turns_with_ends
+from index.formats.common import RawTurn, turns_with_ends, written_time
 from index.formats.source import SourceText, read_source
 from index.model import Document
 from index.text import clean_line
-from index.timecode import CLOCK, parse_time
+from index.timecode import parse_time
 
 NAME = "podcast-transcript-html"
 LABEL = "Podcast transcript (HTML)"
 
 _FIELDS = ("cite", "time", "p")
 _PAGE_PARTS = ("header", "footer", "nav", "aside")
-_TIME = re.compile(rf"^(?P<clock>{CLOCK})(?:[.,]\d+)?$")
+_TIME = re.compile(rf"^{written_time('clock', bracketed=False)}$")
 
 
 def sniff(head: str) -> float:

@@ -21,6 +21,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.css.query import NoMatches
 from textual.geometry import Size
+from textual.timer import Timer
 from textual.widgets import Footer, Header, Static
 from textual.worker import get_current_worker
 
@@ -97,6 +98,7 @@ class EarmarkApp(App[None]):
         self.library = library
         self.userdata = userdata or UserData.open()
         self._own_notes: list[OwnNote] = []  # the reader's notes on the episode shown
+        self._position_timer: Timer | None = None
         self.episode: Episode | None = None
         self.related: RelatedNotes | None = None
         self.search_index: SearchIndex | None = None
@@ -168,7 +170,9 @@ class EarmarkApp(App[None]):
         self.query_one(SidePane).show_turn(self.related, event.turn)
         self.query_one(ChapterTree).mark_current(event.episode.id, turn.chapter)
         self._update_status()
-        self.set_timer(POSITION_SAVE_DELAY, self._save_position, name="save position")
+        if self._position_timer is not None:  # saved once the cursor rests, not at every step
+            self._position_timer.stop()
+        self._position_timer = self.set_timer(POSITION_SAVE_DELAY, self._save_position)
 
     def _update_status(self) -> None:
         episode, transcript = self.episode, self.query_one(Transcript)

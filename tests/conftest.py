@@ -21,6 +21,18 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 @pytest.fixture(autouse=True)
+def no_animation(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reader's tests wait for states, not for animations to end."""
+    monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
+
+
+@pytest.fixture
+def library() -> Library:
+    """The bundled library (a test module may define its own)."""
+    return Library.open(DEFAULT_EPISODE_DIR.parent)
+
+
+@pytest.fixture(autouse=True)
 def earmark_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "earmark-home"
     monkeypatch.setenv("EARMARK_HOME", str(home))

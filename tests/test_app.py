@@ -19,16 +19,6 @@ from tui.widgets.side_pane import SidePane
 from tui.widgets.transcript import Transcript
 
 
-@pytest.fixture(autouse=True)
-def no_animation(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
-
-
-@pytest.fixture
-def library() -> Library:
-    return Library.open(DEFAULT_EPISODE_DIR.parent)
-
-
 def _status(app: EarmarkApp) -> str:
     return str(app.query_one("#status").render())
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from index.library import Library
 from index.userdata import UserData
 from tests.seeds import DEFAULT_EPISODE_DIR
@@ -17,16 +15,6 @@ from tui.widgets.side_pane import SidePane
 from tui.widgets.transcript import BOOKMARK, Transcript
 
 EPISODE = DEFAULT_EPISODE_DIR.name
-
-
-@pytest.fixture(autouse=True)
-def no_animation(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
-
-
-@pytest.fixture
-def library() -> Library:
-    return Library.open(DEFAULT_EPISODE_DIR.parent)
 
 
 def _side_texts(app: EarmarkApp) -> list[str]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
@@ -14,11 +13,6 @@ from tests.seeds import DEFAULT_EPISODE_DIR
 from tests.waiting import wait_for
 from tui.app import EarmarkApp
 from tui.widgets.search_panel import SearchPanel
-
-
-@pytest.fixture(autouse=True)
-def no_animation(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
 
 
 def _app() -> EarmarkApp:

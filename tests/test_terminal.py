@@ -124,12 +124,7 @@ def test_read_search_jump_resize_quit(terminal: Terminal) -> None:
     terminal.tmux("resize-window", "-t", terminal.name, "-x", "120", "-y", "40")
     terminal.wait_for(lambda s: "Research taste" in s)
 
-    terminal.send("q")
-    deadline = time.monotonic() + 10
-    while (status := terminal.exit_status()) is None:
-        assert time.monotonic() < deadline, terminal.screen()
-        time.sleep(0.05)
-    assert status == "0"
+    _quit(terminal)
     assert "Traceback" not in terminal.screen()
 
 

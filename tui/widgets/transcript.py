@@ -17,7 +17,7 @@ from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -42,6 +42,9 @@ class Transcript(ScrollView, can_focus=True):
         background: $surface;
         color: $foreground;
         padding: 0 1;
+        /* The text's width does not depend on whether the scrollbar shows, so the first paint
+           lays it out once, at the width it keeps. */
+        scrollbar-gutter: stable;
     }
     """
 
@@ -168,11 +171,6 @@ class Transcript(ScrollView, can_focus=True):
         if last < top or first >= top + height:  # scrolled away (wheel, scrollbar): follow
             self._cursor_to_top_turn()
 
-    def on_resize(self, event: events.Resize) -> None:
-        if self.episode and (self._layout is None or self._layout.width != self._text_width):
-            self._relayout()
-            self._scroll_to_cursor()
-
     def on_click(self, event: events.Click) -> None:
         if self._layout is None:
             return
@@ -187,7 +185,10 @@ class Transcript(ScrollView, can_focus=True):
         return max(self.scrollable_content_region.width - GUTTER, 8)
 
     def _relayout(self) -> None:
-        if self.episode is None:
+        """Lay the text out for the width shown; before the widget has one (an episode shown
+        from ``on_mount``), the first paint does it."""
+        if self.episode is None or not self.size.width:
+            self._layout = None
             return
         self._layout = lay_out(self.episode.turns, self._text_width)
         self._strips.clear()
@@ -202,6 +203,14 @@ class Transcript(ScrollView, can_focus=True):
     def _cursor_to_top_turn(self) -> None:
         if self._layout is not None:
             self.cursor = self._layout.turn_at(round(self.scroll_y))
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # Laid out where the width is known for sure: at the first paint (a Resize event comes
+        # after it) and after a resize, keeping the cursor turn at the top.
+        if self.episode and (self._layout is None or self._layout.width != self._text_width):
+            self._relayout()
+            self._scroll_to_cursor()
+        return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset

@@ -81,7 +81,7 @@ def wrap(text: str, width: int) -> list[tuple[int, int]]:
 
     Spaces at a break are dropped; a word wider than ``width`` is cut where the width runs out.
     """
-    narrow = cell_len(text) == len(text)  # every character one cell: offsets are columns
+    narrow = _narrow(text)  # every character one cell: offsets are columns
     lines: list[tuple[int, int]] = []
     start, length = 0, len(text)
     while start < length:
@@ -96,6 +96,20 @@ def wrap(text: str, width: int) -> list[tuple[int, int]]:
         lines.append((start, end))
         start = end
     return lines or [(0, 0)]
+
+
+# Characters seen to take one cell: a paragraph is checked by its new characters only, since
+# measuring whole paragraphs (curly quotes miss rich's fast path) was most of a first layout.
+_ONE_CELL: set[str] = set()
+
+
+def _narrow(text: str) -> bool:
+    """Whether every character of ``text`` takes one terminal cell."""
+    new = set(text) - _ONE_CELL
+    if all(cell_len(character) == 1 for character in new):
+        _ONE_CELL.update(new)
+        return True
+    return False
 
 
 def _fit(text: str, start: int, width: int) -> int:

@@ -354,10 +354,13 @@ class EarmarkApp(App[None]):
         return self.episode.turns[transcript.cursor]
 
     def _save_position(self, *, switched: bool = False) -> None:
+        """Save where the reader is; ``switched``: the episode is now the one read last. Nothing
+        is written when both are so already (as at start-up): a write waits for the disk."""
         turn, episode = self._current_turn(), self.episode
         if turn is None or episode is None:
             return
-        if switched or self.userdata.position(episode.id) != turn.index:
+        moved = self.userdata.position(episode.id) != turn.index
+        if moved or (switched and self.userdata.last_episode() != episode.id):
             self._keep(lambda: self.userdata.set_position(episode.id, turn.index))
 
     def _keep(self, change: Callable[[], object]) -> bool:

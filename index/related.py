@@ -21,7 +21,7 @@ import bisect
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from itertools import pairwise
 
 from index.analysis import terms, words
@@ -58,30 +58,6 @@ def link_notes(episode: Episode) -> Episode:
         return episode
     linker = _Linker(episode)
     return replace(episode, notes=tuple(replace(n, related=linker.links(n)) for n in episode.notes))
-
-
-@dataclass(frozen=True, slots=True)
-class RelatedNotes:
-    """The side pane's question, answered from the links: which notes go with this turn?"""
-
-    episode: Episode
-
-    def for_turn(self, turn_index: int) -> list[tuple[Note, Link]]:
-        """Notes linked to the turn first, then those linked to its chapter, each by score."""
-        chapter = self.episode.turns[turn_index].chapter
-        on_turn: list[tuple[Note, Link]] = []
-        on_chapter: list[tuple[Note, Link]] = []
-        for note in self.episode.notes:
-            if link := next((lk for lk in note.related if lk.turn == turn_index), None):
-                on_turn.append((note, link))
-            elif link := next((lk for lk in note.related if lk.chapter == chapter), None):
-                on_chapter.append((note, link))
-        by_score = lambda pair: -pair[1].score  # noqa: E731
-        return sorted(on_turn, key=by_score) + sorted(on_chapter, key=by_score)
-
-    def episode_wide(self) -> list[Note]:
-        """Notes about the whole episode rather than one passage."""
-        return [note for note in self.episode.notes if not note.related]
 
 
 class _Linker:

@@ -1,6 +1,8 @@
 """The shape DESIGN.md fixes: index/ stays free of the UI toolkit."""
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 INDEX = Path(__file__).resolve().parent.parent / "index"
@@ -19,3 +21,12 @@ def test_index_never_imports_textual_or_rich() -> None:
                 f"{module.name}: {n}" for n in names if n.split(".")[0] in {"textual", "rich"}
             ]
     assert offenders == []
+
+
+def test_the_reader_starts_without_whoosh() -> None:
+    """The first screen paints before Whoosh loads: the search index opens after it."""
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, tui.cli, tui.app; print(*sorted(sys.modules))"],
+        capture_output=True, text=True, check=True, cwd=INDEX.parent,
+    ).stdout.split()  # fmt: skip
+    assert [name for name in loaded if name.split(".")[0] == "whoosh"] == []

@@ -7,7 +7,7 @@ import pytest
 
 from index.library import Library
 from index.model import Episode, Note
-from index.related import RelatedNotes
+from index.passage_notes import RelatedNotes
 from tests.bench.related_eval import evaluate
 from tests.seeds import REPO
 

@@ -29,7 +29,7 @@ from index.citation import quote
 from index.errors import EarmarkError
 from index.library import Library
 from index.model import Episode, Note, Turn
-from index.related import RelatedNotes
+from index.passage_notes import RelatedNotes
 from index.timecode import format_time
 from index.userdata import OwnNote, UserData
 from tui.commands import ChapterCommands

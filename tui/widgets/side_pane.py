@@ -17,7 +17,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from index.model import Link, Note
-from index.related import RelatedNotes
+from index.passage_notes import RelatedNotes
 from index.timecode import format_span
 
 FOLDED_CHARS = 240

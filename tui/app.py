@@ -33,17 +33,16 @@ from index.passage_notes import RelatedNotes
 from index.timecode import format_time
 from index.userdata import OwnNote, UserData
 from tui.commands import ChapterCommands
-from tui.screens.bookmarks import BookmarkRow, BookmarksScreen
-from tui.screens.confirm import ConfirmScreen
-from tui.screens.go_to_time import GoToTimeScreen
-from tui.screens.help import KEY_GROUPS, HelpScreen
 from tui.widgets.chapter_tree import ChapterTree
 from tui.widgets.search_panel import SearchPanel
 from tui.widgets.side_pane import SidePane
 from tui.widgets.transcript import Transcript
 
+# The screens (help, bookmarks, a note, go to time, confirm) are imported where they open, so
+# that none of them is on the start-up path.
 if TYPE_CHECKING:
     from index.search import SearchIndex
+    from tui.screens.bookmarks import BookmarkRow
 
 
 class IndexBuildCancelled(Exception):
@@ -332,6 +331,8 @@ class EarmarkApp(App[None]):
             self.go_to_chapter(self.episode.id, chapter)
 
     def action_go_to_time(self) -> None:
+        from tui.screens.go_to_time import GoToTimeScreen
+
         def go(seconds: int | None) -> None:
             if seconds is None or self.episode is None or not self.episode.turns:
                 return
@@ -392,6 +393,8 @@ class EarmarkApp(App[None]):
             self.query_one(Transcript).set_bookmarks(turns)
 
     def action_bookmarks(self) -> None:
+        from tui.screens.bookmarks import BookmarksScreen
+
         def delete(row: BookmarkRow) -> None:
             if self._keep(lambda: self.userdata.delete_bookmark(row.episode, row.turn)):
                 self._show_bookmarks_of(row.episode)
@@ -404,6 +407,8 @@ class EarmarkApp(App[None]):
         self.push_screen(BookmarksScreen(self._bookmark_rows(), delete), jump)
 
     def _bookmark_rows(self) -> list[BookmarkRow]:
+        from tui.screens.bookmarks import BookmarkRow
+
         rows = []
         for bookmark in self.userdata.bookmarks():
             info = self.library.info(bookmark.episode)
@@ -432,6 +437,8 @@ class EarmarkApp(App[None]):
             self._edit_note(self.episode.id, turn, own)
 
     def on_side_pane_own_note_delete(self, event: SidePane.OwnNoteDelete) -> None:
+        from tui.screens.confirm import ConfirmScreen
+
         own = self._own_note(event.note.id)
         if own is None:
             return
@@ -448,7 +455,7 @@ class EarmarkApp(App[None]):
 
     def _edit_note(self, episode_id: str, turn: Turn | None, own: OwnNote | None) -> None:
         """Write a note on ``turn`` (``own``: edit that one; its turn may be gone)."""
-        from tui.screens.note_editor import NoteEditorScreen  # TextArea: not on the start-up path
+        from tui.screens.note_editor import NoteEditorScreen
 
         if turn is None:
             about = "About a passage no longer in the transcript"
@@ -502,12 +509,16 @@ class EarmarkApp(App[None]):
         self._fit_to_size()
 
     def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
         self.push_screen(HelpScreen(self.key_groups()))
 
     @classmethod
     def key_groups(cls) -> list[tuple[str, list[BindingType]]]:
         """Every pane's bindings under the heading of where they work (help, README)."""
         panes = (cls, Transcript, SearchPanel, SidePane, ChapterTree)
+        from tui.screens.bookmarks import BookmarksScreen
+        from tui.screens.help import KEY_GROUPS
         from tui.screens.note_editor import NoteEditorScreen
 
         classes = {c.__name__: c for c in (*panes, BookmarksScreen, NoteEditorScreen)}

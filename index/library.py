@@ -19,13 +19,16 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from index.chapters import chapters_with_ends, in_chapters
 from index.episode_cache import EpisodeCache, fingerprint
-from index.episode_settings import EpisodeSettings, read_settings
 from index.errors import EarmarkError, FormatError
 from index.model import Chapter, Document, Episode, Note, Pickled
 from index.paths import cache_dir
+
+if TYPE_CHECKING:  # loaded with the parsers, when a file must be parsed (tomllib with it)
+    from index.episode_settings import EpisodeSettings
 
 EPISODE_FILE = "episode.toml"
 FULL_TRANSCRIPT = "Full transcript"
@@ -268,7 +271,9 @@ def _unique_ids(folders: list[_Folder]) -> list[_Folder]:
 
 def _load_episode(folder: _Folder, problems: list[str]) -> Episode | None:
     """Parse the folder's files and merge them; ``None`` when not one of them could be read."""
-    from index.formats import parse_file  # the parsers load only when a file must be parsed
+    # The parsers and episode.toml's reader load only when a file must be parsed.
+    from index.episode_settings import EpisodeSettings, read_settings
+    from index.formats import parse_file
 
     settings = read_settings(folder.settings, problems) if folder.settings else EpisodeSettings()
     documents = []

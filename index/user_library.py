@@ -10,7 +10,6 @@ everything or nothing of what it was adding.
 from __future__ import annotations
 
 import filecmp
-import json
 import os
 import shutil
 import tempfile
@@ -87,6 +86,8 @@ def add_files(root: Path, files: list[Path], episode: str | None) -> tuple[str, 
     try:
         added = [_copy_into(staging, file, doc) for file, doc in zip(files, documents, strict=True)]
         if episode is not None and episode != folder.name:
+            import json  # only here: not on the reader's start-up path
+
             # A JSON string is a TOML basic string: quotes, backslashes and controls escaped.
             title = json.dumps(episode.strip(), ensure_ascii=False)
             (staging / EPISODE_FILE).write_text(f"title = {title}\n", encoding="utf-8")

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -174,6 +173,8 @@ def _export(options: argparse.Namespace) -> int:
     if options.format == "markdown":
         document = _markdown(library, options.episode)
     else:
+        import json
+
         from index.export import episode_to_dict, library_to_dict
 
         exported = library_to_dict(library)

@@ -310,8 +310,8 @@ class EarmarkApp(App[None]):
 
     # -- other actions -------------------------------------------------------------------------
 
-    def action_search(self) -> None:
-        self.query_one(SearchPanel).open()
+    async def action_search(self) -> None:
+        await self.query_one(SearchPanel).open()
 
     def action_next_chapter(self) -> None:
         self._step_chapter(+1)

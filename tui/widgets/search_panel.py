@@ -2,7 +2,8 @@
 
 Queries run in a thread worker (one at a time: a new keystroke cancels the previous one), and a
 result that arrives for a query the user has since changed is dropped. ↑/↓ choose, Enter jumps,
-Esc closes and leaves the terms lit in the transcript.
+Esc closes and leaves the terms lit in the transcript. The input and the results are made when the
+panel first opens: hidden until then, they would only add to the work before the first paint.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import work
-from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
@@ -30,6 +30,7 @@ DEBOUNCE_SECONDS = 0.05
 # How long a search cut short at the keystroke limit may take when it runs again.
 UNHURRIED_SECONDS = 2.0
 RESULT_LIMIT = 50
+PLACEHOLDER = 'Search everything: words, "phrases", speaker:ilya, kind:comment'
 KIND_LABELS = {"turn": "said", "chapter": "chapter", "summary": "summary", "comment": "comment"}
 # Turns a hit's (episode id, chapter index) into the chapter's title.
 ChapterTitle = Callable[[str, int | None], str]
@@ -89,17 +90,22 @@ class SearchPanel(Vertical):
         self._hits: list[Hit] = []
         self._hits_query = ""  # the query ``_hits`` answer
         self._timer: Timer | None = None
-
-    def compose(self) -> ComposeResult:
-        yield Input(placeholder='Search everything: words, "phrases", speaker:ilya, kind:comment')
-        yield Static(Text("Opening the search index…"), id="search-status")
-        yield OptionList(id="search-results", markup=False)
+        self._status = "Opening the search index…"
 
     @property
     def query_text(self) -> str:
-        return self.query_one(Input).value
+        """What is typed; nothing before the panel first opens."""
+        return self.query_one(Input).value if self.children else ""
 
-    def open(self) -> None:
+    async def open(self) -> None:
+        if not self.children:
+            await self.mount_all(
+                [
+                    Input(placeholder=PLACEHOLDER),
+                    Static(Text(self._status), id="search-status"),
+                    OptionList(id="search-results", markup=False),
+                ]
+            )
         self.add_class("open")
         search_input = self.query_one(Input)
         search_input.focus()
@@ -203,4 +209,6 @@ class SearchPanel(Vertical):
         return text
 
     def _set_status(self, message: str) -> None:
-        self.query_one("#search-status", Static).update(Text(message))
+        self._status = message
+        if self.children:
+            self.query_one("#search-status", Static).update(Text(message))

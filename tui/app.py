@@ -21,6 +21,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.css.query import NoMatches
 from textual.geometry import Size
+from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Static
 from textual.worker import get_current_worker
@@ -56,6 +57,14 @@ MIN_SIZE = (40, 10)
 # The reading position is saved this long after the cursor stops moving (and when quitting).
 POSITION_SAVE_DELAY = 0.5
 EXCERPT_CHARS = 100
+
+
+class ReaderScreen(Screen[None]):
+    """The reader's panes. The transcript has the focus from the start: by default the first pane
+    that takes it (the tree) did, and was restyled twice (focused, then not) before the first
+    paint."""
+
+    AUTO_FOCUS = "#transcript"
 
 
 class EarmarkApp(App[None]):
@@ -105,6 +114,9 @@ class EarmarkApp(App[None]):
         self._lit_query = ""
         self._matches: list[int] = []
 
+    def get_default_screen(self) -> Screen:
+        return ReaderScreen(id="_default")
+
     def compose(self) -> ComposeResult:
         yield Header()
         yield SearchPanel(self.chapter_title, id="search")
@@ -122,7 +134,6 @@ class EarmarkApp(App[None]):
             last = self.userdata.last_episode()
             episode_id = last if self.library.info(last or "") else self.library.infos[0].id
             self._show_episode(episode_id, self.userdata.position(episode_id) or 0)
-        self.query_one(Transcript).focus()
         self._fit_to_size()
         if self.userdata.notice:
             self.notify(self.userdata.notice, severity="warning", timeout=15, markup=False)

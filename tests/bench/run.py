@@ -136,8 +136,9 @@ def _startup_report(rows: list[dict[str, Any]], runs: int) -> list[str]:
         "",
         "# Start-up",
         "",
-        f"First paint in tmux at 120×40, median of {runs} runs, the search index already built: "
-        "from starting the session to the first screen that shows the first turn's time "
+        f"First paint in tmux at 120×40, median of {runs} runs, the search index already built "
+        "and earmark's modules compiled to bytecode, as installing does: from starting the "
+        "session to the first screen that shows the first turn's time "
         "(`earmark LIBRARY`) or the text of a bare Textual app with one `Static`. Targets: "
         f"≤ {PAINT_TARGET_S} s, and ≤ {PAINT_OVER_HELLO_TARGET_S} s over the bare app.",
         "",

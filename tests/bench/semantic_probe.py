@@ -33,7 +33,7 @@ import numpy as np
 from index import related
 from index.analysis import terms
 from index.library import Library
-from index.model import Link, Note
+from index.model import Episode, Link, Note
 from tests.bench.related_eval import evaluate
 
 REPO = Path(__file__).resolve().parents[2]
@@ -43,6 +43,7 @@ LABELS = [
 ]
 
 Embed = Callable[[list[str]], np.ndarray]
+SimilarLinks = Callable[[related._Linker, Note], list[Link]]
 
 
 def wordllama_embedder() -> Embed:
@@ -146,7 +147,7 @@ def _standard(values: np.ndarray) -> np.ndarray:
 class Probe:
     """The episode's passages embedded once; a ``_similar_links`` replacement per setting."""
 
-    def __init__(self, episode, embed: Embed, words: int) -> None:
+    def __init__(self, episode: Episode, embed: Embed, words: int) -> None:
         texts, owners = [], []
         for turn in episode.turns:
             for passage in passages(turn.text, words):
@@ -160,7 +161,7 @@ class Probe:
         self.titles = embed([chapter.title for chapter in episode.chapters])
         self.notes: dict[str, np.ndarray] = {}
 
-    def similar(self, best_turns: int, title_weight: float, blend: float):
+    def similar(self, best_turns: int, title_weight: float, blend: float) -> SimilarLinks:
         """Chapter score: mean of its best turns' cosine (+ the title's), z-scored and blended
         with the linker's BM25 chapter score (``blend`` 1.0 = embedding only)."""
         probe = self
@@ -193,7 +194,7 @@ class Probe:
         return similar_links
 
 
-def score(episode, similar_links=None) -> str:
+def score(episode: Episode, similar_links: SimilarLinks | None = None) -> str:
     original = related._Linker._similar_links
     if similar_links is not None:
         related._Linker._similar_links = similar_links

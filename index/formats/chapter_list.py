@@ -20,7 +20,7 @@ from index.formats.common import Row, rows, strip_emphasis, written_time
 from index.formats.source import SourceText, read_source
 from index.model import Document
 from index.text import clean_line
-from index.timecode import parse_time
+from index.timecode import CLOCK, parse_time
 
 NAME = "chapter-list"
 LABEL = "Chapter list"
@@ -36,11 +36,13 @@ _TIME_FIRST = re.compile(rf"^{_BRACKETED_TIME}{_SEPARATOR}(?P<title>.*\w.*)$")
 # The title must not end inside the time: "End (1:02:03)" is not "End (1" at 2:03.
 _TIME_LAST = re.compile(rf"^(?P<title>.*\w.*?)(?<![\d(\[:]){_SEPARATOR}{_BRACKETED_TIME}$")
 _ONLY_TIMES = re.compile(r"^[\s\d:.,()\[\]\\–—-]*$")
+# Most lines of any file hold no time at all: one quick search says so before the slow patterns.
+_ANY_CLOCK = re.compile(CLOCK)
 
 
 def chapter_line(text: str) -> tuple[int, str] | None:
     """``"(0:00:50) - The guest"`` → ``(50, "The guest")``; None for a line that is not one."""
-    if len(text) > MAX_LINE_CHARS:
+    if len(text) > MAX_LINE_CHARS or not _ANY_CLOCK.search(text):
         return None
     line = strip_emphasis(_MARKER.sub("", text.strip()))
     match = _TIME_FIRST.match(line) or _TIME_LAST.match(line)

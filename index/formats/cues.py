@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from index.errors import FormatError
-from index.formats.common import SPEAKER_LABEL, unmarked
+from index.formats.common import SPEAKER_LABEL, turns_with_ends, unmarked
 from index.model import Document, Turn
 from index.text import clean_line
 
@@ -117,15 +117,11 @@ class _TurnBuilder:
         return words >= 2 * PARAGRAPH_WORDS or (words >= PARAGRAPH_WORDS and sentence_ends)
 
     def turns(self, duration: int) -> list[Turn]:
-        turns = []
-        for index, (speaker, start, paragraphs) in enumerate(self.raw):
-            following = self.raw[index + 1][1] if index + 1 < len(self.raw) else duration
-            texts = tuple(_join(pieces) for pieces in paragraphs if pieces)
-            turn_start = int(start)
-            turns.append(
-                Turn(index, speaker, turn_start, max(turn_start, int(following)), texts, 0)
-            )
-        return turns
+        raw = [
+            (speaker, int(start), tuple(_join(pieces) for pieces in paragraphs))
+            for speaker, start, paragraphs in self.raw
+        ]
+        return turns_with_ends(raw, [], duration)
 
 
 def _join(pieces: list[str]) -> str:

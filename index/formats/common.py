@@ -16,10 +16,12 @@ from index.timecode import CLOCK
 NAME_WORD = (
     r"(?:[A-Z\u00c0-\u024f][\w.'’-]*|van|von|der|den|de|da|del|della|di|du|la|le|bin|ibn|al)"
 )
+# A speaker's name: up to five such words, perhaps numbered ("Speaker 2").
+SPEAKER_NAME = rf"{NAME_WORD}(?: {NAME_WORD}){{0,4}}(?: \d{{1,2}})?"
 # "Sarah:", "Alban :", "Speaker 2:", "[SPEAKER_00]:" (WhisperX) at the start of a line: who
 # speaks the words after it.
 SPEAKER_LABEL = re.compile(
-    rf"^(?P<open>\[)?(?P<speaker>{NAME_WORD}(?: {NAME_WORD}){{0,3}}(?: \d{{1,2}})?)"
+    rf"^(?P<open>\[)?(?P<speaker>{SPEAKER_NAME})"
     rf"(?(open)\]) ?:(?:\s+|$)"
 )
 

@@ -32,8 +32,8 @@ from index.chapters import chapters_with_ends
 from index.errors import FormatError
 from index.formats.chapter_list import chapter_line, longest_list
 from index.formats.common import (
-    NAME_WORD,
     SPEAKER_LABEL,
+    SPEAKER_NAME,
     RawTurn,
     Row,
     recurring_speakers,
@@ -51,7 +51,7 @@ NAME = "markdown-transcript"
 LABEL = "Markdown transcript"
 
 
-_SPEAKER = rf"(?P<speaker>{NAME_WORD}(?: {NAME_WORD}){{0,4}}(?: \d{{1,2}})?)"
+_SPEAKER = rf"(?P<speaker>{SPEAKER_NAME})"
 # **Name:** text · **Name**: text · [07:45] **Name:** text · **Name:** [07:45] text ·
 # **Name** [07:45]: text
 _BOLD_TURN = re.compile(

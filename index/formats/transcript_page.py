@@ -22,7 +22,7 @@ from pathlib import Path
 
 from index.chapters import chapters_with_ends
 from index.errors import FormatError
-from index.formats.common import NAME_WORD, Row, iso_date, rows, turns_with_ends
+from index.formats.common import SPEAKER_NAME, Row, iso_date, rows, turns_with_ends
 from index.formats.source import SourceText, read_source
 from index.model import Document, Note
 from index.text import clean, clean_line
@@ -33,7 +33,7 @@ LABEL = "Transcript page"
 COMMENTS_SOURCE = "Reader comments"
 
 # "Dwarkesh Patel 00:01:38": up to five capitalised words (name particles allowed), then the time.
-_TURN_HEADER = re.compile(rf"^(?P<speaker>{NAME_WORD}(?: {NAME_WORD}){{0,4}}) (?P<time>{CLOCK})$")
+_TURN_HEADER = re.compile(rf"^(?P<speaker>{SPEAKER_NAME}) (?P<time>{CLOCK})$")
 _CHAPTER_LINE = re.compile(rf"^\(?(?P<time>{CLOCK})\)?\s*[-–—]\s*(?P<title>\S.*)$")
 _SECTION_TITLED = re.compile(r"^Section titled [“\"](?P<title>.*)[”\"]$")
 _WINDOW_TITLE = re.compile(r"^(?P<site>[\w-]+(?:\.[\w-]+)+) - (?P<title>.+)$")

@@ -324,7 +324,7 @@ def assemble(
     # The transcript's own chapters first, then a chapter list's; the episode file may choose.
     by_preference = sorted(documents, key=lambda document: document is not transcript)
     listed = _lead(by_preference, "chapters", settings, problems, lambda d: bool(d.chapters))
-    if listed is not None and (listed is not transcript or not chapters):
+    if listed is not None and listed is not transcript:
         chapters = chapters_with_ends([(c.start, c.title) for c in listed.chapters], duration)
         turns = in_chapters(turns, chapters)
     if turns and not chapters:
@@ -357,7 +357,8 @@ def _lead(
     candidates = [document for document in documents if has(document)]
     chosen = next((d for d in candidates if d.path.name == named), None)
     if named and chosen is None:
-        problems.append(f"{EPISODE_FILE}: no {role} in {named!r}; role ignored")
+        folder = next((document.path.parent for document in documents), Path())
+        problems.append(f"{folder / EPISODE_FILE}: no {role} in {named!r}; role ignored")
     if chosen is None and len(candidates) > 1 and role == "transcript":
         names = ", ".join(document.path.name for document in candidates)
         problems.append(

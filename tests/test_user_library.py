@@ -125,7 +125,7 @@ def test_bad_roles_are_reported_not_fatal(tmp_path: Path) -> None:
     library = Library.open(tmp_path / "library")
     assert len(library.episode("talk").turns) == 2
     assert any("'y.txt' ignored: expected transcript or chapters" in p for p in library.problems)
-    assert any("no transcript in 'x.vtt'" in p for p in library.problems)
+    assert f"{folder / 'episode.toml'}: no transcript in 'x.vtt'; role ignored" in library.problems
 
 
 def test_cli_add_list_and_search(capsys: pytest.CaptureFixture[str], description: Path) -> None:

@@ -183,9 +183,6 @@ class _BM25:
     def scores(self, query: Counter[str]) -> list[float]:
         return [self._score(query, index) for index in range(len(self.documents))]
 
-    def matched_terms(self, query: Counter[str], index: int) -> int:
-        return sum(1 for term in query if term in self.documents[index])
-
     def _score(self, query: Counter[str], index: int) -> float:
         document, length = self.documents[index], self.lengths[index]
         norm = BM25_K1 * (1 - BM25_B + BM25_B * length / self.average) if self.average else BM25_K1

@@ -30,6 +30,7 @@ can search again, unhurried, when the typing pauses). One searcher is kept open 
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import json
@@ -252,8 +253,8 @@ class SearchIndex:
 
     def sync_own_notes(self, library: Library, notes: Iterable[OwnNote]) -> None:
         """Make the reader's own notes (`index.userdata`) searchable as they are now: added,
-        edited and deleted ones. Nothing to do takes no time; a locked or read-only index is
-        left as it is (the notes are indexed the next time it can be written)."""
+        edited and deleted ones. Nothing to do takes no time; a locked, read-only or unwritable
+        index is left as it is (the notes are indexed the next time it can be written)."""
         wanted = {n.note_id: n for n in notes if library.info(n.episode) is not None}
         edited = {note_id: note.updated for note_id, note in wanted.items()}
         if edited == self.stamp.own or self.read_only:
@@ -261,44 +262,42 @@ class SearchIndex:
         with self._sync_lock:  # one sync at a time in this process
             try:  # another process may be writing: wait for it a little
                 writer = self._ix.writer(timeout=SYNC_LOCK_WAIT_S)
-            except LockError:
+            except (LockError, OSError):
                 return
             # What is indexed now, as whoever wrote last recorded it (perhaps another earmark).
             current = _read_stamp(self.folder)
             if current is None or current.directory != self.stamp.directory:
                 writer.cancel()  # rebuilt elsewhere since: this index is no longer the one
                 return
-            self._write_own_notes(writer, library, wanted, current)
-
-    def _write_own_notes(
-        self, writer: Any, library: Library, wanted: dict[str, OwnNote], current: Stamp
-    ) -> None:
-        edited = {note_id: note.updated for note_id, note in wanted.items()}
-        stale = {i for i, when in current.own.items() if edited.get(i) != when}
-        fresh = [note for i, note in wanted.items() if current.own.get(i) != note.updated]
-        try:
-            # Deleted by id before being added: a note is never in the index twice.
-            for note_id in stale | {note.note_id for note in fresh}:
-                writer.delete_by_term("id", note_id)
-            for note in fresh:
-                episode = library.episode(note.episode)
-                writer.add_document(**note_document(episode, note.as_note(episode)))
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit()
-        self.stamp = replace(current, own=edited)
-        _write_stamp(self.folder, self.stamp)
-        with self._lock:
-            # A new searcher, not refresh(): refresh reuses the readers of segments it has
-            # seen, which then miss the deletions made in them since.
-            self._searcher.close()
-            self._searcher = _searcher(self._ix)
-            self._postings = PostingsCache()  # it held the old searcher's segments
+            stale = {i for i, when in current.own.items() if edited.get(i) != when}
+            fresh = [note for i, note in wanted.items() if current.own.get(i) != note.updated]
+            try:
+                # Deleted by id before being added: a note is never in the index twice.
+                for note_id in stale | {note.note_id for note in fresh}:
+                    writer.delete_by_term("id", note_id)
+                for note in fresh:
+                    episode = library.episode(note.episode)
+                    writer.add_document(**note_document(episode, note.as_note(episode)))
+                writer.commit()
+            except OSError:
+                writer.cancel()
+                return
+            except BaseException:
+                writer.cancel()
+                raise
+            self.stamp = replace(current, own=edited)
+            with contextlib.suppress(OSError):  # unrecorded, the notes are indexed again later
+                _write_stamp(self.folder, self.stamp)
+            with self._lock:
+                # A new searcher, not refresh(): refresh reuses the readers of segments it has
+                # seen, which then miss the deletions made in them since.
+                self._searcher.close()
+                self._searcher = _searcher(self._ix)
+                self._postings.clear()  # it held the old searcher's segments
 
     def close(self) -> None:
         with self._lock:
-            self._postings = PostingsCache()
+            self._postings.clear()
             self._searcher.close()
 
     def __enter__(self) -> SearchIndex:
@@ -370,8 +369,11 @@ class _Updater:
             writer.delete_by_term("episode", episode_id)
         _write(writer, self.library, changed, self.progress)
         # Re-indexing an episode deleted the reader's notes on it too: they are added again.
-        own = {i: edited for i, edited in self.stamp.own.items() if _episode_of(i) in current}
-        own = {i: edited for i, edited in own.items() if _episode_of(i) not in changed}
+        own = {
+            i: edited
+            for i, edited in self.stamp.own.items()
+            if (episode := _episode_of(i)) in current and episode not in changed
+        }
         stamp = Stamp(self.stamp.directory, current, own)
         _write_stamp(self.folder, stamp)
         self.searcher.close()

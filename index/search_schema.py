@@ -86,7 +86,7 @@ def schema() -> Schema:
 
 def documents(episode: Episode) -> Iterator[dict[str, Any]]:
     """The index documents of one episode: its chapter titles, turns and notes."""
-    common = {"episode": episode.id, "episode_words": f"{episode.id} {episode.title}"}
+    common = _episode_fields(episode)
     for chapter in episode.chapters:
         yield (
             _text_fields(chapter.title)
@@ -119,10 +119,14 @@ def note_document(episode: Episode, note: Note) -> dict[str, Any]:
     """A summary point, a comment or one of the reader's own notes, placed where it points."""
     return (
         _text_fields(_note_text(note))
-        | {"episode": episode.id, "episode_words": f"{episode.id} {episode.title}"}
+        | _episode_fields(episode)
         | _note_place(episode, note)
         | {"id": note.id, "kind": note.kind, "speaker": note.author, "source": note.source}
     )
+
+
+def _episode_fields(episode: Episode) -> dict[str, str]:
+    return {"episode": episode.id, "episode_words": f"{episode.id} {episode.title}"}
 
 
 def _text_fields(text: str) -> dict[str, str]:

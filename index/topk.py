@@ -103,7 +103,7 @@ def _single(
     """One term: a block is read only when its best weight can enter the top hits."""
     heap: list[tuple[float, int]] = []  # (score, -document number): the worst hit on top
     for reader, offset in _segments(searcher):
-        deleted = _deleted(reader)
+        deleted = reader.deleted_docs_set  # cached by the reader
         for _, max_weight, read in _blocks(reader, term):
             if len(heap) == limit and saturated(idf, max_weight) <= heap[0][0]:
                 continue
@@ -142,7 +142,7 @@ def _intersection(
                 continue
             order = sorted(range(len(terms)), key=lambda i: reader.doc_frequency(*terms[i]))
             rarest, others = order[0], {i: cache.get(reader, terms[i]) for i in order[1:]}
-            deleted = _deleted(reader)
+            deleted = reader.deleted_docs_set  # cached by the reader
             by_weight = cache.get(reader, terms[rarest]).by_weight(deadline)
             most = {i: tables[i][postings.max_weight] for i, postings in others.items()}
             for weight in sorted(by_weight, reverse=True):
@@ -303,6 +303,10 @@ class PostingsCache:
             self._cached.popitem(last=False)
         return postings
 
+    def clear(self) -> None:
+        """Forget every segment: the searcher they came from is closed or replaced."""
+        self._cached.clear()
+
 
 def _ranked(heap: list[tuple[float, int]]) -> Ranked:
     """(score, -document number) pairs → (score, document number), best first (ties: the
@@ -312,10 +316,6 @@ def _ranked(heap: list[tuple[float, int]]) -> Ranked:
 
 def _segments(searcher: Searcher) -> list[tuple[SegmentReader, int]]:
     return [(subsearcher.reader(), offset) for subsearcher, offset in searcher.leaf_searchers()]
-
-
-def _deleted(reader: SegmentReader) -> frozenset[int]:
-    return reader.deleted_docs_set  # cached by the reader
 
 
 def _blocks(reader: SegmentReader, term: tuple[str, str]) -> Iterator[_Block]:

@@ -81,4 +81,4 @@ def _note(note: OwnNote) -> str:
     """A note of yours: a list item, its later lines indented under it."""
     lines = note.text.split("\n")
     body = "\n".join([lines[0], *(f"  {line}" if line else "" for line in lines[1:])])
-    return f"- {body} *({note.updated[:10]})*\n"
+    return f"- {body} *({note.day})*\n"

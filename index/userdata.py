@@ -70,6 +70,9 @@ class Bookmark:
     created: str
 
 
+_NOTE_COLUMNS = "id, episode, turn, text, created, updated"  # OwnNote's fields, in order
+
+
 @dataclass(frozen=True, slots=True)
 class OwnNote:
     """A note the reader wrote about one turn."""
@@ -86,6 +89,11 @@ class OwnNote:
         """Its id among the model's notes (search hits, the side pane)."""
         return f"{self.episode}/own/{self.id}"
 
+    @property
+    def day(self) -> str:
+        """The day it was last edited, ``YYYY-MM-DD``."""
+        return self.updated[:10]
+
     def as_note(self, episode: Episode) -> Note:
         """The note as the side pane and the search index take notes: linked to its turn."""
         turn = episode.turns[self.turn] if 0 <= self.turn < len(episode.turns) else None
@@ -97,7 +105,7 @@ class OwnNote:
             kind="own",
             source=OWN_SOURCE,
             text=self.text,
-            date=self.updated[:10],
+            date=self.day,
             related=related,
         )
 
@@ -155,12 +163,7 @@ class UserData:
     # -- bookmarks -----------------------------------------------------------------------------
 
     def bookmarks(self, episode: str | None = None) -> list[Bookmark]:
-        query = "SELECT episode, turn, created FROM bookmarks"
-        rows = (
-            self._db.execute(query + " WHERE episode = ? ORDER BY turn", (episode,))
-            if episode is not None
-            else self._db.execute(query + " ORDER BY episode, turn")
-        )
+        rows = self._of_episode("SELECT episode, turn, created FROM bookmarks", episode, "turn")
         return [Bookmark(*row) for row in rows]
 
     def toggle_bookmark(self, episode: str, turn: int) -> bool:
@@ -180,17 +183,12 @@ class UserData:
     # -- own notes -----------------------------------------------------------------------------
 
     def notes(self, episode: str | None = None) -> list[OwnNote]:
-        query = "SELECT id, episode, turn, text, created, updated FROM notes"
-        rows = (
-            self._db.execute(query + " WHERE episode = ? ORDER BY turn, id", (episode,))
-            if episode is not None
-            else self._db.execute(query + " ORDER BY episode, turn, id")
-        )
+        rows = self._of_episode(f"SELECT {_NOTE_COLUMNS} FROM notes", episode, "turn, id")
         return [OwnNote(*row) for row in rows]
 
     def note(self, note_id: int) -> OwnNote | None:
         row = self._db.execute(
-            "SELECT id, episode, turn, text, created, updated FROM notes WHERE id = ?", (note_id,)
+            f"SELECT {_NOTE_COLUMNS} FROM notes WHERE id = ?", (note_id,)
         ).fetchone()
         return OwnNote(*row) if row else None
 
@@ -212,6 +210,12 @@ class UserData:
     def delete_note(self, note_id: int) -> None:
         with self._change() as db:
             db.execute("DELETE FROM notes WHERE id = ?", (note_id,))
+
+    def _of_episode(self, select: str, episode: str | None, order: str) -> sqlite3.Cursor:
+        """The rows of one episode in ``order``, or of every episode (by episode first)."""
+        if episode is None:
+            return self._db.execute(f"{select} ORDER BY episode, {order}")
+        return self._db.execute(f"{select} WHERE episode = ? ORDER BY {order}", (episode,))
 
     @contextmanager
     def _change(self) -> Iterator[sqlite3.Connection]:

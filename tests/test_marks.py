@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from textual.widgets import TextArea
+
+from index.errors import EarmarkError
 from index.library import Library
 from index.userdata import UserData
 from tests.seeds import DEFAULT_EPISODE_DIR
@@ -10,6 +13,7 @@ from tui.app import EarmarkApp
 from tui.screens.bookmarks import BookmarksScreen
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.note_editor import NoteEditorScreen
+from tui.widgets.chapter_tree import ChapterTree
 from tui.widgets.search_panel import SearchPanel
 from tui.widgets.side_pane import SidePane
 from tui.widgets.transcript import BOOKMARK, Transcript
@@ -151,8 +155,6 @@ async def test_y_copies_the_turn_as_a_quote(library: Library) -> None:
 
 
 async def test_each_episode_reopens_where_it_was_left(two_episodes: Library) -> None:
-    from tui.widgets.chapter_tree import ChapterTree
-
     first, second = two_episodes.infos
     app = EarmarkApp(two_episodes)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -172,8 +174,6 @@ async def test_each_episode_reopens_where_it_was_left(two_episodes: Library) -> 
 
 
 async def test_a_note_on_a_turn_no_longer_there_can_still_be_edited(tmp_path) -> None:
-    from tui.widgets.side_pane import SidePane
-
     folder = tmp_path / "library" / "talk"
     folder.mkdir(parents=True)
     (folder / "t.vtt").write_text(
@@ -200,8 +200,6 @@ async def test_a_note_on_a_turn_no_longer_there_can_still_be_edited(tmp_path) ->
 
 
 async def test_the_episode_shown_last_is_the_one_reopened(two_episodes: Library) -> None:
-    from tui.widgets.chapter_tree import ChapterTree
-
     second = two_episodes.infos[1]
     app = EarmarkApp(two_episodes)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -212,3 +210,29 @@ async def test_the_episode_shown_last_is_the_one_reopened(two_episodes: Library)
         await wait_for(pilot, lambda: app.episode is not None and app.episode.id == second.id)
         await pilot.press("q")
     assert UserData.open().last_episode() == second.id
+
+
+async def test_a_failed_save_gives_the_words_back_and_esc_still_asks(
+    library: Library, monkeypatch
+) -> None:
+    app = EarmarkApp(library)
+
+    def disk_full(*_: object) -> None:
+        raise EarmarkError("user data: database or disk is full")
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        monkeypatch.setattr(app.userdata, "add_note", disk_full)
+        await pilot.press("c")
+        await wait_for(pilot, lambda: isinstance(app.screen, NoteEditorScreen))
+        await pilot.press(*"kept words", "ctrl+s")
+        # The editor opens again with what was typed, and the failure is said.
+        await wait_for(
+            pilot,
+            lambda: (
+                isinstance(app.screen, NoteEditorScreen)
+                and app.screen.query_one(TextArea).text == "kept words"
+            ),
+        )
+        assert any(n.title == "Not saved" for n in app._notifications)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))

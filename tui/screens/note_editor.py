@@ -8,27 +8,21 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Label, TextArea
 
 from tui.screens.confirm import ConfirmScreen
+from tui.screens.dialog import Dialog
 
 
-class NoteEditorScreen(ModalScreen[str | None]):
+class NoteEditorScreen(Dialog[str | None]):
     """Returns the note's text when saved (stripped; may be empty), None when discarded."""
 
     DEFAULT_CSS = """
-    NoteEditorScreen {
-        align: center middle;
-    }
     NoteEditorScreen > Vertical {
         width: 80%;
         max-width: 100;
         height: 60%;
         min-height: 8;
-        border: round $accent;
-        background: $surface;
-        padding: 0 1;
     }
     NoteEditorScreen TextArea {
         height: 1fr;
@@ -46,16 +40,19 @@ class NoteEditorScreen(ModalScreen[str | None]):
         Binding("escape", "cancel", "Discard", id="note.cancel"),
     ]
 
-    def __init__(self, about: str, text: str = "") -> None:
+    def __init__(self, about: str, saved: str = "", typed: str | None = None) -> None:
+        """``saved``: the note as it is stored ("" for a new one); ``typed``: text to start
+        from instead (words a failed save gave back), which Esc then asks before discarding."""
         super().__init__()
         self._about = about
-        self._original = text
+        self._original = saved
+        self._typed = saved if typed is None else typed
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
             box.border_title = "Your note"
             yield Label(Text(self._about, no_wrap=True, overflow="ellipsis"))
-            yield TextArea(self._original, soft_wrap=True, id="note-text")
+            yield TextArea(self._typed, soft_wrap=True, id="note-text")
             yield Label(Text("ctrl+s save · Esc discard"))
 
     def on_mount(self) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from index.model import Episode, Turn
-from index.timecode import format_time
+from index.timecode import clock
 
 
 def citation(episode: Episode, turn: Turn) -> str:
@@ -13,7 +13,7 @@ def citation(episode: Episode, turn: Turn) -> str:
     if episode.show:
         parts.append(episode.show)
     if turn.start is not None:
-        parts.append(format_time(turn.start, hours=True))
+        parts.append(clock(turn.start))
     if episode.url:
         parts.append(episode.url)
     return ", ".join(parts)

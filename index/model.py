@@ -135,5 +135,9 @@ class Episode(Pickled):
     turns: tuple[Turn, ...]
     notes: tuple[Note, ...] = field(default=())
 
+    def find_turn(self, index: int) -> Turn | None:
+        """The turn at ``index``; None when the transcript has no such turn (any more)."""
+        return self.turns[index] if 0 <= index < len(self.turns) else None
+
     def turn_id(self, turn: Turn) -> str:
         return f"{self.id}/t/{turn.index}"

@@ -67,6 +67,11 @@ def strip_trailing_spans(text: str) -> tuple[str, tuple[Span, ...]]:
     return text, ()
 
 
+def clock(start: int | None) -> str:
+    """A turn's start as ``"00:09:39"``; ``""`` for a turn without a time."""
+    return format_time(start, hours=True) if start is not None else ""
+
+
 def format_time(seconds: int, *, hours: bool = False) -> str:
     """Seconds → ``"9:39"`` or ``"1:02:03"``; ``hours=True`` always gives ``"00:09:39"``."""
     if seconds < 0:

@@ -31,7 +31,7 @@ from index.errors import EarmarkError
 from index.library import Library
 from index.model import Episode, Note, Turn
 from index.passage_notes import RelatedNotes
-from index.timecode import format_time
+from index.timecode import clock
 from index.userdata import OwnNote, UserData
 from tui.commands import ChapterCommands
 from tui.widgets.chapter_tree import ChapterTree
@@ -132,8 +132,7 @@ class EarmarkApp(App[None]):
         self.query_one(ChapterTree).show_library(self.library.infos)
         if self.library.infos:
             last = self.userdata.last_episode()
-            episode_id = last if self.library.info(last or "") else self.library.infos[0].id
-            self._show_episode(episode_id, self.userdata.position(episode_id) or 0)
+            self._show_episode(last if self.library.info(last or "") else self.library.infos[0].id)
         self._fit_to_size()
         if self.userdata.notice:
             self.notify(self.userdata.notice, severity="warning", timeout=15, markup=False)
@@ -162,9 +161,8 @@ class EarmarkApp(App[None]):
         self.related = self._related_notes(self.episode)
         self.title = self.episode.title
         self.sub_title = self.episode.show or ""
-        transcript = self.query_one(Transcript)
-        transcript.set_bookmarks({b.turn for b in self.userdata.bookmarks(episode_id)})
-        transcript.show_episode(self.episode, turn)
+        self._show_bookmarks_of(episode_id)
+        self.query_one(Transcript).show_episode(self.episode, turn)
         self._light(self._lit_query)  # after the transcript holds the new episode and cursor
         self._save_position(switched=True)  # the episode read last, even if not moved in
 
@@ -192,7 +190,7 @@ class EarmarkApp(App[None]):
         chapter = episode.chapters[turn.chapter].title if episode.chapters else ""
         where = [chapter]
         if turn.start is not None:
-            where.append(format_time(turn.start, hours=True))
+            where.append(clock(turn.start))
         where.append(f"{_percent_read(episode, turn)}%")
         if self._lit_query:
             position = self._match_position(transcript.cursor)
@@ -381,9 +379,12 @@ class EarmarkApp(App[None]):
         try:
             change()
         except EarmarkError as error:
-            self.notify(str(error), title="Not saved", severity="error", markup=False)
+            self._not_saved(error)
             return False
         return True
+
+    def _not_saved(self, error: EarmarkError) -> None:
+        self.notify(str(error), title="Not saved", severity="error", markup=False)
 
     def action_quit(self) -> None:  # type: ignore[override]
         self._save_position()
@@ -393,10 +394,13 @@ class EarmarkApp(App[None]):
         turn = self._current_turn()
         if turn is None or self.episode is None:
             return
-        episode_id, marked = self.episode.id, []
-        if self._keep(lambda: marked.append(self.userdata.toggle_bookmark(episode_id, turn.index))):
-            self._show_bookmarks_of(episode_id)
-            self.notify("Bookmarked." if marked[0] else "Bookmark removed.", timeout=2)
+        try:
+            marked = self.userdata.toggle_bookmark(self.episode.id, turn.index)
+        except EarmarkError as error:
+            self._not_saved(error)
+            return
+        self._show_bookmarks_of(self.episode.id)
+        self.notify("Bookmarked." if marked else "Bookmark removed.", timeout=2)
 
     def _show_bookmarks_of(self, episode_id: str) -> None:
         if self.episode is not None and self.episode.id == episode_id:
@@ -404,7 +408,7 @@ class EarmarkApp(App[None]):
             self.query_one(Transcript).set_bookmarks(turns)
 
     def action_bookmarks(self) -> None:
-        from tui.screens.bookmarks import BookmarksScreen
+        from tui.screens.bookmarks import BookmarksScreen, bookmark_rows
 
         def delete(row: BookmarkRow) -> None:
             if self._keep(lambda: self.userdata.delete_bookmark(row.episode, row.turn)):
@@ -415,26 +419,8 @@ class EarmarkApp(App[None]):
                 self._show_episode(row.episode, row.turn)
                 self.query_one(Transcript).focus()
 
-        self.push_screen(BookmarksScreen(self._bookmark_rows(), delete), jump)
-
-    def _bookmark_rows(self) -> list[BookmarkRow]:
-        from tui.screens.bookmarks import BookmarkRow
-
-        rows = []
-        for bookmark in self.userdata.bookmarks():
-            info = self.library.info(bookmark.episode)
-            if info is None:  # an episode of another library
-                continue
-            turns = self.library.episode(bookmark.episode).turns
-            if not 0 <= bookmark.turn < len(turns):
-                continue
-            turn = turns[bookmark.turn]
-            time = format_time(turn.start, hours=True) if turn.start is not None else ""
-            excerpt = turn.text[:EXCERPT_CHARS].replace("\n", " ")
-            rows.append(
-                BookmarkRow(bookmark.episode, turn.index, info.title, time, turn.speaker, excerpt)
-            )
-        return rows
+        rows = bookmark_rows(self.library, self.userdata.bookmarks())
+        self.push_screen(BookmarksScreen(rows, delete), jump)
 
     def action_write_note(self) -> None:
         turn = self._current_turn()
@@ -443,9 +429,8 @@ class EarmarkApp(App[None]):
 
     def on_side_pane_own_note_edit(self, event: SidePane.OwnNoteEdit) -> None:
         if self.episode is not None and (own := self._own_note(event.note.id)):
-            turns = self.episode.turns  # the transcript may have changed since it was written
-            turn = turns[own.turn] if 0 <= own.turn < len(turns) else None
-            self._edit_note(self.episode.id, turn, own)
+            # The transcript may have changed since the note was written.
+            self._edit_note(self.episode.id, self.episode.find_turn(own.turn), own)
 
     def on_side_pane_own_note_delete(self, event: SidePane.OwnNoteDelete) -> None:
         from tui.screens.confirm import ConfirmScreen
@@ -471,34 +456,33 @@ class EarmarkApp(App[None]):
         if turn is None:
             about = "About a passage no longer in the transcript"
         else:
-            when = f" at {format_time(turn.start, hours=True)}" if turn.start is not None else ""
+            when = f" at {clock(turn.start)}" if turn.start is not None else ""
             about = f"About {turn.speaker or 'this turn'}{when}: {turn.text[:EXCERPT_CHARS]}"
 
         def saved(text: str | None) -> None:
             if text is None or (not text and own is None):
                 return
-            if own is None and turn is not None:
+            if own is None:  # a new note: always on a turn
                 change = partial(self.userdata.add_note, episode_id, turn.index, text)
-            elif own is not None and text:
+            elif text:
                 change = partial(self.userdata.update_note, own.id, text)
-            elif own is not None:  # saved empty: there is nothing left of it
+            else:  # saved empty: there is nothing left of it
                 change = partial(self.userdata.delete_note, own.id)
-            else:
-                return
             if not self._keep(change):  # the words typed are not lost: back to the editor
-                self.push_screen(NoteEditorScreen(about, text), saved)
+                self.push_screen(NoteEditorScreen(about, original, typed=text), saved)
                 return
             self._own_notes_changed(episode_id)
             self.notify("Note saved." if text else "Note deleted.", timeout=2)
 
-        self.push_screen(NoteEditorScreen(about, own.text if own else ""), saved)
+        original = own.text if own else ""
+        self.push_screen(NoteEditorScreen(about, original), saved)
 
     def _own_notes_changed(self, episode_id: str) -> None:
         if self.episode is not None and self.episode.id == episode_id:
             self._own_notes = self.userdata.notes(episode_id)
             self.related = self._related_notes(self.episode)
             cursor = self.query_one(Transcript).cursor
-            self.query_one(SidePane).show_turn(self.related, cursor, refresh=True)
+            self.query_one(SidePane).show_turn(self.related, cursor)
         self._index_own_notes(self.userdata.notes())
 
     @work(thread=True, exclusive=True, group="own-notes")

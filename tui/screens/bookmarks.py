@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -10,9 +10,16 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
+
+from index.errors import EarmarkError
+from index.library import Library
+from index.timecode import clock
+from index.userdata import Bookmark
+from tui.screens.dialog import Dialog
+
+EXCERPT_CHARS = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,20 +34,40 @@ class BookmarkRow:
     excerpt: str
 
 
-class BookmarksScreen(ModalScreen[BookmarkRow | None]):
+def bookmark_rows(library: Library, bookmarks: Iterable[Bookmark]) -> list[BookmarkRow]:
+    """The bookmarks on turns of this library that are still there."""
+    rows = []
+    for bookmark in bookmarks:
+        info = library.info(bookmark.episode)
+        if info is None:  # an episode of another library
+            continue
+        try:
+            turn = library.episode(bookmark.episode).find_turn(bookmark.turn)
+        except EarmarkError:  # the episode's files can no longer be read
+            continue
+        if turn is not None:
+            excerpt = turn.text[:EXCERPT_CHARS].replace("\n", " ")
+            rows.append(
+                BookmarkRow(
+                    bookmark.episode,
+                    turn.index,
+                    info.title,
+                    clock(turn.start),
+                    turn.speaker,
+                    excerpt,
+                )
+            )
+    return rows
+
+
+class BookmarksScreen(Dialog[BookmarkRow | None]):
     """Returns the bookmark to jump to, or None; deletions are reported as they happen."""
 
     DEFAULT_CSS = """
-    BookmarksScreen {
-        align: center middle;
-    }
     BookmarksScreen > Vertical {
         width: 90%;
         max-width: 120;
         height: 80%;
-        border: round $accent;
-        background: $surface;
-        padding: 0 1;
     }
     BookmarksScreen OptionList {
         height: 1fr;

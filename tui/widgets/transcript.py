@@ -24,7 +24,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from index.model import Episode, Turn
-from index.timecode import format_time
+from index.timecode import clock
 from tui.transcript_layout import Layout, Line, lay_out
 
 GUTTER = 2
@@ -290,4 +290,4 @@ class Transcript(ScrollView, can_focus=True):
 
 def _time_label(turn: Turn) -> str:
     """``00:09:39``, or as much blank room when the transcript gives the turn no time."""
-    return format_time(turn.start, hours=True) if turn.start is not None else " " * 8
+    return clock(turn.start).ljust(8)

@@ -25,6 +25,14 @@ GROUPS = (("own", "Your notes"), ("summary", "Notes & summaries"), ("comment", "
 EPISODE_WIDE = "episode-wide"
 
 
+class _AboutNote(Message):
+    """A message about one note of the pane."""
+
+    def __init__(self, note: Note) -> None:
+        self.note = note
+        super().__init__()
+
+
 class SidePane(OptionList):
     DEFAULT_CSS = """
     SidePane {
@@ -50,26 +58,14 @@ class SidePane(OptionList):
         Binding("k", "cursor_up", "Previous note", id="side.up", show=False),
     ]
 
-    class NoteChosen(Message):
+    class NoteChosen(_AboutNote):
         """Jump to the passage a note is about."""
 
-        def __init__(self, note: Note) -> None:
-            self.note = note
-            super().__init__()
-
-    class OwnNoteEdit(Message):
+    class OwnNoteEdit(_AboutNote):
         """Edit one of the reader's own notes."""
 
-        def __init__(self, note: Note) -> None:
-            self.note = note
-            super().__init__()
-
-    class OwnNoteDelete(Message):
+    class OwnNoteDelete(_AboutNote):
         """Delete one of the reader's own notes (after asking)."""
-
-        def __init__(self, note: Note) -> None:
-            self.note = note
-            super().__init__()
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, markup=False)
@@ -79,13 +75,11 @@ class SidePane(OptionList):
         self._episode_wide_open = False
         self._turn = 0
 
-    def show_turn(
-        self, related: RelatedNotes, turn: int, *, keep: str | None = None, refresh: bool = False
-    ) -> None:
-        """Show the notes for ``turn``; ``keep`` is a note id to highlight if it is among them;
-        ``refresh`` rebuilds the list even when the turn is the same (the notes changed)."""
+    def show_turn(self, related: RelatedNotes, turn: int, *, keep: str | None = None) -> None:
+        """Show the notes for ``turn`` (new ``related``: the notes changed); ``keep`` is a note
+        id to highlight if it is among them."""
         unchanged = related is self._related and turn == self._turn and self.option_count
-        if unchanged and keep is None and not refresh:
+        if unchanged and keep is None:
             return
         self._related, self._turn = related, turn
         shown = related.for_turn(turn)
@@ -144,12 +138,16 @@ class SidePane(OptionList):
         self._rebuild(self._related.for_turn(self._turn), note_id)
 
     def action_edit_own(self) -> None:
-        if (note := self._note(self._highlighted_note_id())) and note.kind == "own":
+        if note := self._highlighted_own():
             self.post_message(self.OwnNoteEdit(note))
 
     def action_delete_own(self) -> None:
-        if (note := self._note(self._highlighted_note_id())) and note.kind == "own":
+        if note := self._highlighted_own():
             self.post_message(self.OwnNoteDelete(note))
+
+    def _highlighted_own(self) -> Note | None:
+        note = self._note(self._highlighted_note_id())
+        return note if note is not None and note.kind == "own" else None
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
@@ -167,7 +165,7 @@ def note_text(note: Note, link: Link | None, *, unfolded: bool = False) -> Text:
         about.append(note.author)
     if note.times:
         about.append(format_span(note.times[0]))
-    if link is not None and link.reason != "yours":  # a note of yours says where it is
+    if link is not None and note.kind != "own":  # a note of yours says where it is
         about.append(link.reason)
     if note.likes:
         about.append(f"♥ {note.likes}")

@@ -168,8 +168,9 @@ def _open(options: argparse.Namespace) -> int:
 def _export(options: argparse.Namespace) -> int:
     library = _load(options)
     if options.episode is not None and library.info(options.episode) is None:
-        known = ", ".join(info.id for info in library.infos)
-        raise EarmarkError(f"no episode {options.episode!r} in {library.root} (there are: {known})")
+        raise EarmarkError(
+            f"no episode {options.episode!r} in {library.root} (there are: {_ids(library)})"
+        )
     if options.format == "markdown":
         document = _markdown(library, options.episode)
     else:
@@ -177,9 +178,11 @@ def _export(options: argparse.Namespace) -> int:
 
         from index.export import episode_to_dict, library_to_dict
 
-        exported = library_to_dict(library)
-        if options.episode is not None:
-            exported = {"episodes": [episode_to_dict(library.episode(options.episode))]}
+        exported = (
+            {"episodes": [episode_to_dict(library.episode(options.episode))]}
+            if options.episode is not None
+            else library_to_dict(library)
+        )
         document = json.dumps(exported, ensure_ascii=False, indent=2) + "\n"
     sys.stdout.buffer.write(document.encode("utf-8"))
     sys.stdout.flush()
@@ -196,10 +199,13 @@ def _markdown(library: Library, episode_id: str | None) -> str:
     if episode_id is None and len(library.infos) == 1:
         episode_id = library.infos[0].id
     if episode_id is None:
-        known = ", ".join(info.id for info in library.infos)
-        raise EarmarkError(f"which episode? add --episode ID (one of: {known})")
+        raise EarmarkError(f"which episode? add --episode ID (one of: {_ids(library)})")
     episode = library.episode(episode_id)
     return episode_markdown(episode, userdata.bookmarks(episode_id), userdata.notes(episode_id))
+
+
+def _ids(library: Library) -> str:
+    return ", ".join(info.id for info in library.infos)
 
 
 def _add(options: argparse.Namespace) -> int:

@@ -7,23 +7,16 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from index.timecode import TimecodeError, parse_time
+from tui.screens.dialog import Dialog
 
 
-class GoToTimeScreen(ModalScreen[int | None]):
+class GoToTimeScreen(Dialog[int | None]):
     DEFAULT_CSS = """
-    GoToTimeScreen {
-        align: center middle;
-    }
     GoToTimeScreen > Vertical {
         width: 40;
-        height: auto;
-        border: round $accent;
-        background: $surface;
-        padding: 0 1;
     }
     GoToTimeScreen Label.error {
         color: $text-error;

@@ -9,8 +9,9 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from tui.screens.dialog import Dialog
 
 # Where each group of keys works, and the classes whose BINDINGS it lists.
 KEY_GROUPS: tuple[tuple[str, str], ...] = (
@@ -60,19 +61,12 @@ def _key_name(key: str) -> str:
     return names.get(key, key)
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     DEFAULT_CSS = """
-    HelpScreen {
-        align: center middle;
-    }
     HelpScreen > VerticalScroll {
         width: 72;
         max-width: 100%;
-        height: auto;
         max-height: 90%;
-        border: round $accent;
-        background: $surface;
-        padding: 0 1;
     }
     """
 

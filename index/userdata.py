@@ -96,7 +96,7 @@ class OwnNote:
 
     def as_note(self, episode: Episode) -> Note:
         """The note as the side pane and the search index take notes: linked to its turn."""
-        turn = episode.turns[self.turn] if 0 <= self.turn < len(episode.turns) else None
+        turn = episode.find_turn(self.turn)
         related = (
             (Link(turn.index, turn.chapter, OWN_LINK_SCORE, "yours"),) if turn is not None else ()
         )

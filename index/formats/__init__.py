@@ -43,29 +43,26 @@ FORMATS: dict[str, ModuleType] = {
         chapter_list,
     )
 }
+_KNOWN = ", ".join(FORMATS)
 SNIFF_CHARS = 16_384
 MIN_CONFIDENCE = 0.3
 
 
 def candidates(source: SourceText) -> list[ModuleType]:
-    """The formats that think they can read this text, the most confident first."""
+    """The formats that think they can read this text, the most confident first; an error
+    when none does."""
     head = source.text[:SNIFF_CHARS]
     scored = [(module.sniff(head), index, module) for index, module in enumerate(FORMATS.values())]
     ranked = sorted(scored, key=lambda item: (-item[0], item[1]))
-    return [module for confidence, _, module in ranked if confidence >= MIN_CONFIDENCE]
+    found = [module for confidence, _, module in ranked if confidence >= MIN_CONFIDENCE]
+    if not found:
+        raise FormatError(source.path, None, f"not a format earmark reads (known: {_KNOWN})")
+    return found
 
 
 def detect(source: SourceText) -> ModuleType:
     """The format whose sniff is most confident about this text."""
-    return _readers(source)[0]
-
-
-def _readers(source: SourceText) -> list[ModuleType]:
-    found = candidates(source)
-    if not found:
-        known = ", ".join(FORMATS)
-        raise FormatError(source.path, None, f"not a format earmark reads (known: {known})")
-    return found
+    return candidates(source)[0]
 
 
 def parse_file(path: Path, format_name: str | None = None) -> tuple[Document, str | None]:
@@ -78,11 +75,10 @@ def parse_file(path: Path, format_name: str | None = None) -> tuple[Document, st
     source = read_source(path)
     if format_name is not None:
         if format_name not in FORMATS:
-            known = ", ".join(FORMATS)
-            raise FormatError(path, None, f"unknown format {format_name!r} (known: {known})")
+            raise FormatError(path, None, f"unknown format {format_name!r} (known: {_KNOWN})")
         return FORMATS[format_name].parse(path, source), source.warning
     first_error: FormatError | None = None
-    for module in _readers(source):
+    for module in candidates(source):
         try:
             return module.parse(path, source), source.warning
         except FormatError as error:

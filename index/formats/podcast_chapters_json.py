@@ -26,19 +26,19 @@ def sniff(head: str) -> float:
 def parse(path: Path, source: SourceText | None = None) -> Document:
     data = load_object(path, source, "chapters")
     shown = [
-        chapter
+        (start, chapter)
         for chapter in data["chapters"]
         if isinstance(chapter, dict)
         and chapter.get("toc") is not False
-        and seconds(chapter.get("startTime")) is not None
+        and (start := seconds(chapter.get("startTime"))) is not None
     ]
     if not shown:
         raise FormatError(path, None, "no chapters with a startTime to show")
     titles = [
-        (int(seconds(chapter["startTime"]) or 0), text(chapter.get("title")) or f"Chapter {n}")
-        for n, chapter in enumerate(shown, 1)
+        (int(start), text(chapter.get("title")) or f"Chapter {n}")
+        for n, (start, chapter) in enumerate(shown, 1)
     ]
-    end = seconds(shown[-1].get("endTime"))
+    end = seconds(shown[-1][1].get("endTime"))
     return Document(
         path=path,
         format=NAME,

@@ -9,6 +9,7 @@ import pytest
 from rich.text import Text
 
 from index.library import Library
+from tests.panes import side_texts
 from tests.seeds import DEFAULT_EPISODE_DIR
 from tests.waiting import wait_for
 from tui.app import EarmarkApp
@@ -21,11 +22,6 @@ from tui.widgets.transcript import Transcript
 
 def _status(app: EarmarkApp) -> str:
     return str(app.query_one("#status").render())
-
-
-def _side_texts(app: EarmarkApp) -> list[str]:
-    side = app.query_one(SidePane)
-    return [str(side.get_option_at_index(i).prompt) for i in range(side.option_count)]
 
 
 def _screen_text(app: EarmarkApp) -> str:
@@ -54,7 +50,7 @@ async def test_next_chapter_shows_its_first_turn_and_notes(library: Library) -> 
         await wait_for(pilot, lambda: episode.turns[transcript.cursor].chapter == 1)
         assert episode.turns[transcript.cursor].start == 579
         await wait_for(
-            pilot, lambda: any("Emotions as Value Functions" in t for t in _side_texts(app))
+            pilot, lambda: any("Emotions as Value Functions" in t for t in side_texts(app))
         )
         assert "Emotions and value functions" in _status(app)
         await pilot.press("j")
@@ -119,7 +115,7 @@ async def test_side_pane_enter_jumps_to_the_note(library: Library) -> None:
         side.focus()
         side.focus()
         # On the first turn, the "It Factor" point (7:50) is listed; Enter on it jumps there.
-        texts = _side_texts(app)
+        texts = side_texts(app)
         side.highlighted = next(i for i, text in enumerate(texts) if 'The "It Factor"' in text)
         await pilot.press("enter")
         note = next(n for n in app.episode.notes if n.title == 'The "It Factor"')
@@ -333,19 +329,19 @@ async def test_side_pane_folds_long_notes_and_keeps_episode_wide_ones(library: L
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("right_square_bracket")  # "Emotions and value functions"
         side = app.query_one(SidePane)
-        await wait_for(pilot, lambda: any("(o: more)" in text for text in _side_texts(app)))
+        await wait_for(pilot, lambda: any("(o: more)" in text for text in side_texts(app)))
         await pilot.press("tab")
         assert app.focused is side
-        folded = next(i for i, text in enumerate(_side_texts(app)) if "(o: more)" in text)
+        folded = next(i for i, text in enumerate(side_texts(app)) if "(o: more)" in text)
         side.highlighted = folded
         await pilot.press("o")
-        await wait_for(pilot, lambda: "(o: more)" not in _side_texts(app)[folded])
-        wide = next(i for i, t in enumerate(_side_texts(app)) if "About the whole episode" in t)
+        await wait_for(pilot, lambda: "(o: more)" not in side_texts(app)[folded])
+        wide = next(i for i, t in enumerate(side_texts(app)) if "About the whole episode" in t)
         count = side.option_count
         side.highlighted = wide
         await pilot.press("enter")
         await wait_for(pilot, lambda: side.option_count > count)
-        assert "▼ About the whole episode" in _side_texts(app)[wide]
+        assert "▼ About the whole episode" in side_texts(app)[wide]
 
 
 async def test_escape_closes_search_and_leaves_the_terms_lit(library: Library) -> None:

@@ -7,6 +7,7 @@ from textual.widgets import TextArea
 from index.errors import EarmarkError
 from index.library import Library
 from index.userdata import UserData
+from tests.panes import side_texts
 from tests.seeds import DEFAULT_EPISODE_DIR
 from tests.waiting import wait_for
 from tui.app import EarmarkApp
@@ -19,11 +20,6 @@ from tui.widgets.side_pane import SidePane
 from tui.widgets.transcript import BOOKMARK, Transcript
 
 EPISODE = DEFAULT_EPISODE_DIR.name
-
-
-def _side_texts(app: EarmarkApp) -> list[str]:
-    side = app.query_one(SidePane)
-    return [str(side.get_option_at_index(i).prompt) for i in range(side.option_count)]
 
 
 def _transcript_text(app: EarmarkApp) -> str:
@@ -80,8 +76,8 @@ async def test_write_edit_search_and_delete_a_note(library: Library) -> None:
         await wait_for(pilot, lambda: not isinstance(app.screen, NoteEditorScreen))
         (note,) = app.userdata.notes(EPISODE)
         assert (note.turn, note.text) == (1, "Zebrafish [bold]idea[/bold]")
-        await wait_for(pilot, lambda: any("Zebrafish [bold]idea" in t for t in _side_texts(app)))
-        assert any(t.startswith("Your notes") for t in _side_texts(app))
+        await wait_for(pilot, lambda: any("Zebrafish [bold]idea" in t for t in side_texts(app)))
+        assert any(t.startswith("Your notes") for t in side_texts(app))
 
         # Searchable at once, as kind:own.
         hits = []
@@ -93,19 +89,19 @@ async def test_write_edit_search_and_delete_a_note(library: Library) -> None:
         # Edit it from the side pane.
         side = app.query_one(SidePane)
         side.focus()
-        side.highlighted = next(i for i, t in enumerate(_side_texts(app)) if "Zebrafish" in t)
+        side.highlighted = next(i for i, t in enumerate(side_texts(app)) if "Zebrafish" in t)
         await pilot.press("e")
         await wait_for(pilot, lambda: isinstance(app.screen, NoteEditorScreen))
         await pilot.press(*" and more", "ctrl+s")
         await wait_for(pilot, lambda: app.userdata.notes(EPISODE)[0].text.endswith("and more"))
 
         # Delete it, after saying yes.
-        side.highlighted = next(i for i, t in enumerate(_side_texts(app)) if "Zebrafish" in t)
+        side.highlighted = next(i for i, t in enumerate(side_texts(app)) if "Zebrafish" in t)
         await pilot.press("d")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.press("y")
         await wait_for(pilot, lambda: app.userdata.notes(EPISODE) == [])
-        await wait_for(pilot, lambda: not any("Zebrafish" in t for t in _side_texts(app)))
+        await wait_for(pilot, lambda: not any("Zebrafish" in t for t in side_texts(app)))
         await wait_for(pilot, lambda: not app.search_index.search("kind:own zebrafish"))
 
 
@@ -186,12 +182,12 @@ async def test_a_note_on_a_turn_no_longer_there_can_still_be_edited(tmp_path) ->
         side = app.query_one(SidePane)
         await wait_for(pilot, lambda: side.option_count > 0)
         side.focus()
-        episode_wide = next(i for i, t in enumerate(_side_texts(app)) if "whole episode" in t)
+        episode_wide = next(i for i, t in enumerate(side_texts(app)) if "whole episode" in t)
         side.highlighted = episode_wide
         await pilot.press("enter")  # unfold the notes about the whole episode
-        await wait_for(pilot, lambda: any("transcript was longer" in t for t in _side_texts(app)))
+        await wait_for(pilot, lambda: any("transcript was longer" in t for t in side_texts(app)))
         side.highlighted = next(
-            i for i, t in enumerate(_side_texts(app)) if "transcript was longer" in t
+            i for i, t in enumerate(side_texts(app)) if "transcript was longer" in t
         )
         await pilot.press("e")
         await wait_for(pilot, lambda: isinstance(app.screen, NoteEditorScreen))

@@ -27,13 +27,20 @@ pytestmark = [
 ]
 
 
+def tmux_command(server: str, *args: str) -> list[str]:
+    """A tmux command line for a private server (``-L``): tests that run at once, here or in
+    another checkout, never share a server (a shared one sized new windows 80 columns wide)."""
+    return ["tmux", "-L", server, *args]
+
+
 class Terminal:
     def __init__(self, name: str, status_file: Path) -> None:
-        self.name = name
+        self.name = name  # the session's name, and its private server's
         self.status_file = status_file  # the command's exit status, written when it ends
 
     def tmux(self, *args: str) -> str:
-        return subprocess.run(["tmux", *args], capture_output=True, text=True, check=True).stdout
+        command = tmux_command(self.name, *args)
+        return subprocess.run(command, capture_output=True, text=True, check=True).stdout
 
     def send(self, *keys: str, literal: bool = False) -> None:
         self.tmux("send-keys", "-t", self.name, *(["-l"] if literal else []), *keys)
@@ -76,17 +83,19 @@ def start_terminal(tmp_path: Path) -> Iterator[Start]:
         status_file = tmp_path / f"{name}.status"
         command = f"{shlex.join([str(EARMARK), *args])}; echo $? > {shlex.quote(str(status_file))}"
         subprocess.run(
-            ["tmux", "new-session", "-d", "-s", name, "-x", "120", "-y", "40",
-             "-e", "COLORTERM=truecolor", f"env {settings} sh -c {shlex.quote(command)}"],
+            tmux_command(name, "new-session", "-d", "-s", name, "-x", "120", "-y", "40",
+                         "-e", "COLORTERM=truecolor",
+                         f"env {settings} sh -c {shlex.quote(command)}"),
             check=True,
             env={**os.environ, "TERM": os.environ.get("TERM", "xterm-256color")},
         )  # fmt: skip
-        subprocess.run(["tmux", "set-option", "-t", name, "remain-on-exit", "on"], check=True)
-        return Terminal(name, status_file)
+        terminal = Terminal(name, status_file)
+        terminal.tmux("set-option", "-t", name, "remain-on-exit", "on")
+        return terminal
 
     yield start
     for name in names:
-        subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True, check=False)
+        subprocess.run(tmux_command(name, "kill-server"), capture_output=True, check=False)
 
 
 @pytest.fixture

@@ -31,8 +31,8 @@ Hello().run()
 """
 REPO = Path(__file__).resolve().parents[2]
 POLL_SECONDS = 0.005
-# A new session can race the exit of the previous one's tmux server ("server exited
-# unexpectedly"); such a start is tried again, and its time not counted.
+# Each run has a tmux server of its own (-L), started with it; a start that fails anyway is
+# tried again, and its time not counted.
 START_ATTEMPTS = 3
 TIMEOUT_SECONDS = 30.0
 
@@ -48,7 +48,7 @@ def first_paint(command: list[str], marker: str, env: dict[str, str]) -> float:
     for attempt in range(START_ATTEMPTS):
         started = time.perf_counter()
         launched = subprocess.run(
-            ["tmux", "new-session", "-d", "-s", name, "-x", "120", "-y", "40",
+            ["tmux", "-L", name, "new-session", "-d", "-s", name, "-x", "120", "-y", "40",
              f"env TEXTUAL_ANIMATIONS=none {settings} {shlex.join(command)}"],
             env={**os.environ, "TERM": os.environ.get("TERM", "xterm-256color")},
             capture_output=True, text=True,
@@ -60,7 +60,9 @@ def first_paint(command: list[str], marker: str, env: dict[str, str]) -> float:
     try:
         while True:
             screen = subprocess.run(
-                ["tmux", "capture-pane", "-p", "-t", name], capture_output=True, text=True
+                ["tmux", "-L", name, "capture-pane", "-p", "-t", name],
+                capture_output=True,
+                text=True,
             ).stdout
             if marker in screen:
                 return time.perf_counter() - started
@@ -68,7 +70,7 @@ def first_paint(command: list[str], marker: str, env: dict[str, str]) -> float:
                 raise RuntimeError(f"{shlex.join(command)} never showed {marker!r}:\n{screen}")
             time.sleep(POLL_SECONDS)
     finally:
-        subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True, check=False)
+        subprocess.run(["tmux", "-L", name, "kill-server"], capture_output=True, check=False)
 
 
 def measure(library: Path, home: Path, runs: int) -> dict[str, float]:

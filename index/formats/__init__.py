@@ -18,6 +18,7 @@ from index.formats import (
     podcast_chapters_json,
     podcast_transcript_html,
     podcast_transcript_json,
+    show_notes,
     srt_captions,
     takeaway_thread,
     transcript_page,
@@ -41,6 +42,7 @@ FORMATS: dict[str, ModuleType] = {
         podcast_chapters_json,
         markdown_transcript,
         chapter_list,
+        show_notes,
     )
 }
 _KNOWN = ", ".join(FORMATS)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import TextArea
 
 from index.errors import EarmarkError
 from index.library import Library
+from index.timecode import clock
 from index.userdata import UserData
 from tests.panes import side_texts
 from tests.seeds import DEFAULT_EPISODE_DIR
@@ -39,6 +41,34 @@ async def test_position_is_kept_and_the_last_episode_reopens(library: Library) -
     again = EarmarkApp(Library.open(DEFAULT_EPISODE_DIR.parent))
     async with again.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: again.query_one(Transcript).cursor == 3)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 50)])
+async def test_reopening_shows_the_turn_read_last(library: Library, size: tuple[int, int]) -> None:
+    """What the person sees, not only the status line: the saved turn's header and its first
+    words are on screen, and the next `j` goes to the turn after it (it used to open at 0:00)."""
+    app = EarmarkApp(library)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press(*["right_square_bracket"] * 4, "j")
+        await wait_for(pilot, lambda: app.query_one(Transcript).cursor > 0)
+        cursor = app.query_one(Transcript).cursor
+        await pilot.press("q")
+    turn = library.episode(EPISODE).turns[cursor]
+    assert turn.start == 2198  # 00:36:38, in "Straight-shotting superintelligence"
+
+    again = EarmarkApp(Library.open(DEFAULT_EPISODE_DIR.parent))
+    async with again.run_test(size=size) as pilot:
+        await wait_for(
+            pilot,
+            lambda: (
+                f"00:36:38  {turn.speaker}" in _transcript_text(again)
+                and turn.paragraphs[0][:20] in _transcript_text(again)
+            ),
+        )
+        await pilot.press("j")
+        following = library.episode(EPISODE).turns[cursor + 1]
+        await wait_for(pilot, lambda: again.query_one(Transcript).cursor == cursor + 1)
+        assert clock(following.start) in _transcript_text(again)
 
 
 async def test_bookmarks_toggle_list_jump_and_delete(library: Library) -> None:

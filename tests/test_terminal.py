@@ -221,3 +221,20 @@ def test_marks_come_back_and_export(start_terminal: Start, tmp_path: Path) -> No
     assert "> Meaning what?" in exported  # the first bookmark (00:00:04)
     assert "> Another thing that’s crazy is how normal" in exported  # the second (00:00:14)
     assert "- A note typed in tmux" in exported
+
+
+def test_reopening_shows_the_turn_read_last(start_terminal: Start) -> None:
+    """`]` ×4, `j`, `q`, reopen: the transcript shows 00:36:38, not the episode's start."""
+    terminal = start_terminal()
+    terminal.wait_for(lambda s: "00:00:00  Ilya Sutskever" in s)
+    terminal.send("]", "]", "]", "]")
+    terminal.wait_for(lambda s: "00:35:45  Dwarkesh Patel" in s)
+    terminal.send("j")
+    terminal.wait_for(lambda s: "00:36:38" in s.splitlines()[-2])
+    _quit(terminal)
+
+    again = start_terminal()
+    screen = again.wait_for(lambda s: "00:36:38  Ilya Sutskever" in s)
+    assert "00:00:00  Ilya Sutskever" not in screen
+    assert "One consequence of the age of scaling" in screen
+    _quit(again)

@@ -196,9 +196,15 @@ class Transcript(ScrollView, can_focus=True):
         self.refresh()
 
     def _scroll_to_cursor(self) -> None:
-        """Bring the cursor turn's first line to the top of the view."""
+        """Bring the cursor turn's first line to the top of the view.
+
+        Forced: at the first paint (where the layout is made) Textual has not yet decided that
+        the view has a scrollbar, and an unforced scroll was refused there, so a reopened
+        episode showed its start while the cursor and status line were at the saved turn.
+        """
         if self._layout is not None:
-            self.scroll_to(y=self._layout.first_line[self.cursor], animate=False, immediate=True)
+            y = self._layout.first_line[self.cursor]
+            self.scroll_to(y=y, animate=False, immediate=True, force=True)
 
     def _cursor_to_top_turn(self) -> None:
         if self._layout is not None:

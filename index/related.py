@@ -17,7 +17,6 @@ relative (to the note's own terms and to the other chapters), so they carry to u
 
 from __future__ import annotations
 
-import bisect
 import math
 import re
 from collections import Counter
@@ -25,7 +24,8 @@ from dataclasses import replace
 from itertools import pairwise
 
 from index.analysis import terms, words
-from index.model import Episode, Link, Note, Span, Turn
+from index.model import Episode, Link, Note, Span
+from index.timeline import Timeline
 
 EXPLICIT_TIME_SCORE = 1.0
 SECTION_TIME_SCORE = 0.7
@@ -65,9 +65,7 @@ class _Linker:
 
     def __init__(self, episode: Episode) -> None:
         self.turns = episode.turns
-        # A time in a note can only point at turns the transcript gives a time.
-        self.timed_turns = [turn for turn in episode.turns if turn.start is not None]
-        self.starts = [turn.start for turn in self.timed_turns]
+        self.timeline = Timeline(episode.turns)
         self.turn_words = [words(turn.text) for turn in episode.turns]
         self.turn_pairs = [set(pairwise(ws)) for ws in self.turn_words]
         self.turn_bm25 = _BM25([Counter(terms(turn.text)) for turn in episode.turns])
@@ -89,19 +87,10 @@ class _Linker:
         ordered = sorted(best_per_turn.values(), key=lambda link: -link.score)
         return tuple(ordered[:MAX_LINKS])
 
-    def _turn_at(self, second: int) -> Turn | None:
-        """The turn whose span holds ``second``; a time in a gap (an ad break) belongs to the
-        turn before it, a time past the end to nothing."""
-        index = bisect.bisect_right(self.starts, second) - 1
-        if index < 0:
-            return None
-        turn, last = self.timed_turns[index], self.timed_turns[-1]
-        return None if turn is last and second > max(last.end or 0, last.start or 0) else turn
-
     def _timestamp_links(self, spans: tuple[Span, ...], score: float) -> list[Link]:
         links = []
         for rank, span in enumerate(spans):
-            if turn := self._turn_at(span.start):
+            if turn := self.timeline.turn_at(span.start):
                 # Earlier mentions first: the note's main time usually comes first.
                 links.append(
                     Link(turn.index, turn.chapter, round(score - 0.001 * rank, 3), "timestamp")

@@ -23,29 +23,16 @@ from typing import Any
 
 from index.model import Episode
 
-_CODE = (
-    "model.py",
-    "text.py",
-    "timecode.py",
-    "chapters.py",
-    "episode_settings.py",
-    "library.py",
-    "analysis.py",
-    "related.py",
-    "formats",
-)
-
 
 @cache
 def code_fingerprint() -> str:
-    """A hash of the modules that decide what parsing and linking return."""
+    """A hash of every module of `index`: any of them may decide what parsing and linking
+    return, and a hand-kept list of them missed new helper modules."""
     package = Path(__file__).resolve().parent
     digest = hashlib.sha256()
-    for name in _CODE:
-        target = package / name
-        for file in sorted(target.rglob("*.py")) if target.is_dir() else [target]:
-            digest.update(file.name.encode())
-            digest.update(file.read_bytes())
+    for file in sorted(package.rglob("*.py")):
+        digest.update(str(file.relative_to(package)).encode())
+        digest.update(file.read_bytes())
     return digest.hexdigest()[:16]
 
 

@@ -64,6 +64,15 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 
 @dataclass(frozen=True, slots=True)
+class EpisodeMarks:
+    """Everything user data holds about one episode, read in one go when it is opened."""
+
+    position: int | None
+    bookmarks: tuple[int, ...]
+    notes: tuple[OwnNote, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Bookmark:
     episode: str
     turn: int
@@ -139,6 +148,14 @@ class UserData:
 
     def close(self) -> None:
         self._db.close()
+
+    def episode_marks(self, episode: str) -> EpisodeMarks:
+        """The position, bookmarks and notes of an episode: what opening it needs, in one call."""
+        return EpisodeMarks(
+            self.position(episode),
+            tuple(bookmark.turn for bookmark in self.bookmarks(episode)),
+            tuple(self.notes(episode)),
+        )
 
     # -- reading position ----------------------------------------------------------------------
 

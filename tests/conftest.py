@@ -32,10 +32,29 @@ def library() -> Library:
     return Library.open(DEFAULT_EPISODE_DIR.parent)
 
 
+@pytest.fixture(scope="session")
+def warm_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A cache that holds the bundled library parsed and indexed, made once per session."""
+    home = tmp_path_factory.mktemp("warm-home")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("EARMARK_HOME", str(home))
+        from index.search import SearchIndex
+
+        SearchIndex.open(Library.open(DEFAULT_EPISODE_DIR.parent)).close()
+    return home / "cache"
+
+
 @pytest.fixture(autouse=True)
-def earmark_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def earmark_home(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """A home of the test's own. It starts with the bundled library parsed and indexed, as a
+    reader's does after the first run, unless the test is marked ``cold`` (it checks what the
+    first run does): parsing and indexing it again in every test was most of the suite's time."""
     home = tmp_path / "earmark-home"
     monkeypatch.setenv("EARMARK_HOME", str(home))
+    if request.node.get_closest_marker("cold") is None:
+        shutil.copytree(request.getfixturevalue("warm_cache"), home / "cache")
     return home
 
 

@@ -24,7 +24,10 @@ from pathlib import Path
 from index.model import Episode, Note
 
 REPO = Path(__file__).resolve().parents[2]
-HELD_OUT = [REPO / "tests" / "bench" / "links-heldout.json", REPO / "tests/bench/links-heldout-2.json"]
+HELD_OUT = [
+    REPO / "tests" / "bench" / "links-heldout.json",
+    REPO / "tests/bench/links-heldout-2.json",
+]
 
 SOURCE_PREFIXES = {
     "000": "takeaways-thread",

@@ -77,7 +77,8 @@ def _placed_here(related: RelatedNotes, turn: int) -> list[str]:
     lines = []
     for note, link in placed:
         about = ", ".join(part for part in (note.source, evidence_words(note, link)) if part)
-        body = " ".join(part for part in (note.title, note.text) if part).replace("\n", " ")
+        title = f"**{note.title}** " if note.title else ""
+        body = (title + note.text).replace("\n", " ")
         lines.append(f"- *{about}:* {body}\n")
     return ["*Placed on this passage:*\n", "".join(lines)]
 

@@ -281,3 +281,36 @@ def test_placement_on_the_held_out_samples_does_not_regress(default_episode: Epi
     kept = sum(r.episode_hits for r in results) / sum(r.episode_total for r in results)
     assert placed >= 0.75, [r.misses for r in results]
     assert kept >= 0.9, [r.misses for r in results]
+
+
+# -- the evidence in the exports -----------------------------------------------------------
+
+
+def test_json_export_carries_the_evidence(default_episode: Episode) -> None:
+    from index.export import episode_to_dict
+
+    notes = {n["id"]: n for n in episode_to_dict(default_episode)["notes"]}
+    beyond = notes[_note(default_episode, "Beyond Pre-training").id]["related"][0]
+    assert (beyond["reason"], beyond["at"], beyond["quote"]) == ("timestamp", [1262, 1262], None)
+    casual = notes[_note(default_episode, "I’m really glad you kept").id]["related"][0]
+    assert casual["quote"] == "it’s happening and straight out of science fiction"
+    doctor = notes[_note(default_episode, "I wonder how that doctor").id]["related"][0]
+    assert doctor["reason"] == "similar" and doctor["shared"][:2] == ["emotions", "bad"]
+    assert doctor["at"] is None and doctor["quote"] is None
+    assert notes[_note(default_episode, "💥").id]["related"] == []
+
+
+def test_markdown_export_lists_the_notes_placed_on_a_marked_passage(
+    default_episode: Episode,
+) -> None:
+    from index.export_markdown import episode_markdown
+    from index.userdata import Bookmark
+
+    doctor = _note(default_episode, "I wonder how that doctor").related[0].turn
+    gemini = _note(default_episode, "Leveraging AI for Research").related[0].turn
+    marks = [Bookmark(default_episode.id, turn, "2026-01-01") for turn in (doctor, gemini)]
+    text = episode_markdown(default_episode, marks, [])
+    assert "*Placed on this passage:*" in text
+    assert "- *Reader comments, shares: emotions, bad, hunger:* I wonder how that doctor" in text
+    assert "- *Obsidian note, at 33:51-35:34:* **Leveraging AI for Research** The podcast" in text
+    assert "dot-com" not in text

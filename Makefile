@@ -16,13 +16,14 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 # Search measured at scale: a few minutes (it builds a 1,000-episode index); not part of `make test`.
-# Writes tests/bench/RESULTS.md; then the note-linking precision on the labelled sample, if present.
+# Writes tests/bench/RESULTS.md; then the note placement measures on the dev labels (shared/eval, if
+# beside the repository) and the held-out samples.
 bench: $(STAMP)
 	@command -v rg >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
 		&& (apt-get install -y -qq ripgrep >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq ripgrep >/dev/null)) \
 		|| echo "ripgrep not installed: the search benchmark compares with grep -r"; }
 	$(BIN)/python -m tests.bench.run
-	@[ ! -f ../shared/eval/links-dev.json ] || $(BIN)/python -m tests.bench.related_eval ../shared/eval/links-dev.json tests/bench/links-heldout.json
+	$(BIN)/python -m tests.bench.related_eval
 
 # The property tests searched much harder: 10,000 examples each (every parser, any query).
 fuzz: $(STAMP)

@@ -1,6 +1,7 @@
 """The whole model as plain data, for ``earmark export --format json``: nothing more, nothing less.
 
-Times are in seconds, indexes 0-based; ``times`` lists ``[start, end]`` pairs.
+Times are in seconds, indexes 0-based; ``times`` lists ``[start, end]`` pairs. Each note's
+``related`` entries say where it is placed and on what evidence (`_link`).
 """
 
 from __future__ import annotations
@@ -68,4 +69,15 @@ def _spans(spans: tuple[Span, ...]) -> list[list[int]]:
 
 
 def _link(link: Link) -> dict[str, Any]:
-    return {"turn": link.turn, "chapter": link.chapter, "score": link.score, "reason": link.reason}
+    """Where a note is placed and its evidence: ``at`` the ``[start, end]`` time it gives (a
+    timestamp), ``quote`` its quoted words (a quote), ``shared`` the terms it shares with the
+    chapter as the note writes them (similar wording); ``turn`` is null for a chapter alone."""
+    return {
+        "turn": link.turn,
+        "chapter": link.chapter,
+        "score": link.score,
+        "reason": link.reason,
+        "at": [link.at.start, link.at.end] if link.at is not None else None,
+        "quote": link.quote or None,
+        "shared": list(link.shared),
+    }

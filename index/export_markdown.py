@@ -3,8 +3,10 @@
 
 YAML front matter (title, show, published, source, episode, tags), the chapters with their
 times, then, chapter by chapter, each passage you marked: a bookmarked turn, or the turn one of
-your notes is about, quoted with its citation, and your notes on it beneath the quote. Marks on
-turns the transcript no longer has close the note, so that nothing you wrote is left out.
+your notes is about, quoted with its citation, your notes on it beneath the quote, and then the
+summaries and comments placed on that passage, each with its evidence (``at 25:00``, ``quote``,
+``shares: …``). Marks on turns the transcript no longer has close the note, so that nothing you
+wrote is left out.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import yaml
 
 from index.citation import quote
 from index.model import Episode
+from index.passage_notes import RelatedNotes, evidence_words
 from index.timecode import format_time
 from index.userdata import Bookmark, OwnNote
 
@@ -39,6 +42,7 @@ def episode_markdown(
     if not passages:
         parts.append("*No bookmarks or notes yet.*\n")
     chapter_shown = None
+    related = RelatedNotes(episode)
     for index in passages:
         turn = episode.turns[index]
         if turn.chapter != chapter_shown and episode.chapters:
@@ -48,6 +52,7 @@ def episode_markdown(
         parts.append(quote(episode, turn))
         for note in notes_by_turn.get(index, []):
             parts.append(_note(note))
+        parts += _placed_here(related, index)
     parts += _unplaced(bookmarks, notes, in_transcript)
     return "\n".join(parts)
 
@@ -62,6 +67,20 @@ def _unplaced(bookmarks: list[Bookmark], notes: list[OwnNote], in_transcript: ra
     parts += [_note(note) for note in lost_notes]
     parts += [f"- A bookmark on turn {turn + 1}.\n" for turn in lost_marks]
     return parts
+
+
+def _placed_here(related: RelatedNotes, turn: int) -> list[str]:
+    """The summaries and comments placed on the turn, with where they come from and why."""
+    placed = [(note, link) for note, link in related.for_turn(turn).passage if note.kind != "own"]
+    if not placed:
+        return []
+    lines = []
+    for note, link in placed:
+        about = ", ".join(part for part in (note.source, evidence_words(note, link)) if part)
+        title = f"**{note.title}** " if note.title else ""
+        body = (title + note.text).replace("\n", " ")
+        lines.append(f"- *{about}:* {body}\n")
+    return ["*Placed on this passage:*\n", "".join(lines)]
 
 
 def _front_matter(episode: Episode) -> str:

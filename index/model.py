@@ -66,12 +66,21 @@ class Turn(Pickled):
 
 @dataclass(frozen=True, slots=True)
 class Link(Pickled):
-    """Why a note is about a passage: the turn and chapter it points to, how strongly, and why."""
+    """Why a note is about a passage: the turn and chapter it points to, how strongly, and why.
+
+    The evidence, as the note gives it: ``at`` the time it (or its heading) names, for a
+    ``timestamp``; ``quote`` its quoted words found in the turn; ``shared`` the distinctive terms,
+    as the note writes them, that it shares with the chapter, for ``similar``. ``turn`` is None
+    when the evidence singles out a chapter but no one turn of it.
+    """
 
     turn: int | None
     chapter: int | None
     score: float
     reason: LinkReason
+    at: Span | None = None
+    quote: str = ""
+    shared: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,18 +1,22 @@
-"""Which passage each summary point and comment talks about.
+"""Which passage each summary point and comment talks about, and the evidence that says so.
 
-For every note, an ordered list of `Link(turn, chapter, score, reason)`, strongest evidence first
-(docs/related.md explains the method and its thresholds):
+For every note, an ordered list of `Link`, strongest evidence first (docs/related.md explains the
+method, its thresholds and how they were measured):
 
 1. ``timestamp``: a time the note mentions (score 1.0) or its section heading carries (0.7),
-   resolved to the turn whose span contains it;
+   resolved to the turn whose span contains it (``at``: that time);
 2. ``quote``: a quoted phrase of the note whose words appear, nearly in order, in one turn
-   (0.75 to 0.95 by how much of the phrase is found);
-3. ``similar``: the note's terms scored against each chapter and each turn with BM25 over the
-   search analyzer's stems; the best chapter wins, and its best turn is the link (up to 0.65).
+   (0.75 to 0.95 by how much of the phrase is found; ``quote``: the phrase);
+3. ``similar``: the note is placed on a chapter only when it shares several *distinctive*
+   terms with it — terms the chapter says at least twice and at least twice as often as the
+   episode as a whole — and that evidence beats the next chapter's by a clear margin
+   (``shared``: those terms, as the note writes them). Its turn is given only when one turn
+   holds most of that evidence; otherwise the link names the chapter alone.
 
-A note with no timestamp, no quote found, and no chapter that stands out is about the whole
-episode: its ``related`` is empty. Nothing here knows any particular document: the thresholds are
-relative (to the note's own terms and to the other chapters), so they carry to unseen episodes.
+A note with no timestamp, no quote found and no chapter singled out is about the whole episode:
+its ``related`` is empty. Precision comes first: a guess shown as a fact misleads, a note left
+with the whole episode does not. Nothing here knows any particular document: the thresholds are
+counts and likelihood ratios within the episode, so they carry to unseen episodes.
 """
 
 from __future__ import annotations
@@ -20,10 +24,10 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from itertools import pairwise
 
-from index.analysis import terms, words
+from index.analysis import STOP_WORDS, stem, word_spans, words
 from index.model import Episode, Link, Note, Span
 from index.timeline import Timeline
 
@@ -36,20 +40,48 @@ MAX_LINKS = 3
 # A quote counts when at least this share of its word pairs occurs in one turn.
 QUOTE_MIN_COVERAGE = 0.6
 QUOTE_MIN_WORDS = 3
-# Similarity counts when the best chapter scores this many times the median other chapter and
-# the terms it shares with the note weigh as much as this many of the episode's rarest terms (an
-# "information" floor relative to the episode, so "Great interview!" never reaches it); a second
-# chapter joins when it reaches this share of the best.
-SIMILAR_MIN_PEAK = 1.15
-SIMILAR_MIN_INFORMATION = 3.0
-SIMILAR_SECOND_SHARE = 0.75
-BM25_K1, BM25_B = 1.2, 0.75
-# A chapter's similarity is the sum of its best few turns': a topic discussed throughout a
-# chapter outweighs one stray turn, and a long chapter gains nothing from its length alone.
-TURNS_PER_CHAPTER = 3
+
+# Placement by shared wording (chosen on the dev labels, checked on the held-out ones; see
+# docs/related.md). A term's evidence for a chapter is log(P(chapter | term) / P(chapter)), with
+# P(chapter | term) smoothed by SMOOTHING occurrences spread over the chapters by length, so a
+# term said once or twice says little. It is *distinctive* for the chapter when the chapter says
+# it at least MIN_TERM_COUNT times and at least twice as often as the episode does
+# (MIN_TERM_EVIDENCE = log 2). A note is placed when it shares MIN_SHARED distinctive terms
+# with the best chapter and their evidence exceeds the next chapter's by MIN_MARGIN (a
+# likelihood ratio of e^3 ≈ 20, about two strong terms' worth).
+SMOOTHING = 3.0
+MIN_TERM_COUNT = 2
+MIN_TERM_EVIDENCE = math.log(2)
+MIN_SHARED = 2
+MIN_MARGIN = 3.0
+# The turn is named when it holds at least MIN_SHARED of the shared terms and this share of
+# their evidence; otherwise the note is about the chapter as a whole.
+TURN_MIN_SHARE = 0.5
+SHARED_SHOWN = 4
+
+# English function words: they carry grammar, not topic, in any document. The search analyzer's
+# stop list is kept short on purpose (a search for "to be" must work); placement needs more.
+FUNCTION_WORDS = frozenset(
+    """
+    about above across after again against all almost also although always am among another
+    any anybody anyone anything anyway around because been before being below between both but
+    cannot could did do does doing done down during each either else enough even ever every
+    everybody everyone everything few further had has having he her here hers herself him
+    himself his how however i into its itself just least less let like lot lots many me might
+    mine more most much must my myself neither never no nobody none nor nothing now off often
+    once one only onto other others otherwise our ours ourselves out over own per perhaps quite
+    rather really same several shall she should since so some somebody someone something
+    sometimes somewhat still such than their theirs them themselves then there these they thing
+    things those though through thus too toward towards under until up upon very via was were
+    what whatever whenever where whether which while who whom whose why would yours yourself
+    yourselves isn aren wasn weren don doesn didn won wouldn shouldn couldn ll ve re
+    """.split()  # noqa: SIM905 (a word list reads best as words)
+)
 
 _QUOTED = re.compile(r"[“\"]([^”\"]{8,400})[”\"]")
 _URL = re.compile(r"\b(?:https?://|www\.)\S+|\b\S+\.(?:com|org|net|io|ai|dev|co)/\S*")
+# Terms pair up into phrases ("value function") only within a clause.
+_CLAUSE = re.compile(r"[.,;:!?()\[\]{}\"“”‘’—–…\n]+")
 
 
 def link_notes(episode: Episode) -> Episode:
@@ -60,30 +92,76 @@ def link_notes(episode: Episode) -> Episode:
     return replace(episode, notes=tuple(replace(n, related=linker.links(n)) for n in episode.notes))
 
 
+@dataclass(frozen=True, slots=True)
+class _Unit:
+    """A term or a pair of adjacent terms, with the words the text wrote it in."""
+
+    key: str
+    written: str
+
+
+def _units(text: str, ignored: frozenset[str] = frozenset()) -> list[_Unit]:
+    """The distinctive-term candidates of ``text``: each content word's stem, and each pair of
+    adjacent content words within a clause (``value functions`` → ``valu function``)."""
+    units = []
+    for clause in _CLAUSE.split(text):
+        found = [
+            (stem(word), start, end)
+            for word, start, end in word_spans(clause)
+            if word not in STOP_WORDS and word not in FUNCTION_WORDS
+        ]
+        found = [item for item in found if item[0] not in ignored]
+        units += [_Unit(key, clause[start:end].lower()) for key, start, end in found]
+        units += [
+            _Unit(f"{a} {b}", clause[a_start:b_end].lower())
+            for (a, a_start, _), (b, _, b_end) in pairwise(found)
+            if a != b
+        ]
+    return units
+
+
 class _Linker:
     """Per-episode statistics, computed once, and the evidence rules applied to each note."""
 
     def __init__(self, episode: Episode) -> None:
         self.turns = episode.turns
         self.timeline = Timeline(episode.turns)
-        self.turn_words = [words(turn.text) for turn in episode.turns]
-        self.turn_pairs = [set(pairwise(ws)) for ws in self.turn_words]
-        self.turn_bm25 = _BM25([Counter(terms(turn.text)) for turn in episode.turns])
-        self.chapter_turns: list[list[int]] = [[] for _ in episode.chapters]
+        self.turn_pairs = [set(pairwise(words(turn.text))) for turn in episode.turns]
+        # Names say who speaks, not about what: "Ilya argues…" is no evidence of where.
+        self.names = frozenset(
+            stem(word)
+            for name in (*(turn.speaker for turn in episode.turns), *episode.guests)
+            for word in words(name)
+        )
+        self.turn_units = [
+            Counter(unit.key for unit in _units(turn.text, self.names)) for turn in episode.turns
+        ]
+        chapters = max(turn.chapter for turn in episode.turns) + 1
+        self.chapter_turns: list[list[int]] = [[] for _ in range(chapters)]
+        self.chapter_units: list[Counter[str]] = [Counter() for _ in range(chapters)]
         for turn in episode.turns:
             self.chapter_turns[turn.chapter].append(turn.index)
+            self.chapter_units[turn.chapter].update(self.turn_units[turn.index])
+        self.episode_units: Counter[str] = Counter()
+        for counts in self.chapter_units:
+            self.episode_units.update(counts)
+        lengths = [sum(n for k, n in c.items() if " " not in k) for c in self.chapter_units]
+        total = sum(lengths) or 1
+        self.chapter_share = [length / total for length in lengths]
 
     def links(self, note: Note) -> tuple[Link, ...]:
         candidates = [
             *self._timestamp_links(note.times, EXPLICIT_TIME_SCORE),
             *self._quote_links(note),
             *self._timestamp_links(note.section_times, SECTION_TIME_SCORE),
-            *self._similar_links(note),
         ]
-        best_per_turn: dict[int | None, Link] = {}
+        if not candidates:  # wording is only asked when the note says nothing explicit
+            candidates = self._similar_links(note)
+        best_per_turn: dict[tuple[int | None, int | None], Link] = {}
         for link in candidates:
-            if link.turn not in best_per_turn or link.score > best_per_turn[link.turn].score:
-                best_per_turn[link.turn] = link
+            place = (link.turn, link.chapter)
+            if place not in best_per_turn or link.score > best_per_turn[place].score:
+                best_per_turn[place] = link
         ordered = sorted(best_per_turn.values(), key=lambda link: -link.score)
         return tuple(ordered[:MAX_LINKS])
 
@@ -92,9 +170,8 @@ class _Linker:
         for rank, span in enumerate(spans):
             if turn := self.timeline.turn_at(span.start):
                 # Earlier mentions first: the note's main time usually comes first.
-                links.append(
-                    Link(turn.index, turn.chapter, round(score - 0.001 * rank, 3), "timestamp")
-                )
+                at = round(score - 0.001 * rank, 3)
+                links.append(Link(turn.index, turn.chapter, at, "timestamp", at=span))
         return links
 
     def _quote_links(self, note: Note) -> list[Link]:
@@ -116,68 +193,71 @@ class _Linker:
                     1 - QUOTE_MIN_COVERAGE
                 )
                 turn = self.turns[index]
-                links.append(Link(turn.index, turn.chapter, round(score, 3), "quote"))
+                links.append(
+                    Link(turn.index, turn.chapter, round(score, 3), "quote", quote=phrase.strip())
+                )
         return links
+
+    def _evidence(self, key: str, chapter: int) -> float:
+        """log(P(chapter | term) / P(chapter)): how much the term points at the chapter."""
+        share = self.chapter_share[chapter]
+        smoothed = (self.chapter_units[chapter][key] + SMOOTHING * share) / (
+            self.episode_units[key] + SMOOTHING
+        )
+        return math.log(smoothed / share)
+
+    def _distinctive(self, units: dict[str, str], chapter: int) -> list[tuple[float, str]]:
+        """The note's units distinctive of the chapter, strongest first, with their evidence.
+        Each term counts once: a phrase or term that repeats a stronger one's term is skipped."""
+        counts = self.chapter_units[chapter]
+        candidates = sorted(
+            (
+                (evidence, key)
+                for key in units
+                if counts[key] >= MIN_TERM_COUNT
+                and (evidence := self._evidence(key, chapter)) >= MIN_TERM_EVIDENCE
+            ),
+            key=lambda item: (-item[0], -len(item[1]), item[1]),
+        )
+        found: list[tuple[float, str]] = []
+        used: set[str] = set()
+        for evidence, key in candidates:
+            if used.isdisjoint(key.split()):
+                found.append((evidence, key))
+                used.update(key.split())
+        return found
 
     def _similar_links(self, note: Note) -> list[Link]:
-        query = Counter(terms(_URL.sub(" ", f"{note.title or ''}\n{note.text}")))
-        turn_scores = self.turn_bm25.scores(query)
-        chapter_scores = [
-            sum(sorted(turn_scores[t] for t in turns)[-TURNS_PER_CHAPTER:])
-            for turns in self.chapter_turns
-        ]
-        ranked = sorted(range(len(chapter_scores)), key=lambda c: -chapter_scores[c])
-        best = chapter_scores[ranked[0]]
-        others = sorted(chapter_scores[c] for c in ranked[1:])
-        typical = others[len(others) // 2] if others else 0.0
-        peak = best / typical if typical > 0 else (math.inf if best > 0 else 0.0)
-        if peak < SIMILAR_MIN_PEAK or self._information(query, ranked[0]) < SIMILAR_MIN_INFORMATION:
+        text = _URL.sub(" ", f"{note.title or ''}\n{note.text}")
+        units = {}
+        for unit in _units(text, self.names):
+            units.setdefault(unit.key, unit.written)
+        ranked = sorted(
+            (
+                (sum(e for e, _ in shared), chapter, shared)
+                for chapter in range(len(self.chapter_units))
+                if (shared := self._distinctive(units, chapter))
+            ),
+            key=lambda item: (-item[0], item[1]),
+        )
+        if not ranked:
             return []
-        links = []
-        for chapter in ranked[:2]:
-            share = chapter_scores[chapter] / best
-            if chapter != ranked[0] and share < SIMILAR_SECOND_SHARE:
-                break
-            turn = max(self.chapter_turns[chapter], key=lambda index: turn_scores[index])
-            confidence = min(1.0, peak - 1)
-            score = SIMILAR_SCORE_MAX * share * (0.5 + 0.5 * confidence)
-            links.append(Link(turn, chapter, round(score, 3), "similar"))
-        return links
+        best, chapter, shared = ranked[0]
+        margin = best - (ranked[1][0] if len(ranked) > 1 else 0.0)
+        if len(shared) < MIN_SHARED or margin < MIN_MARGIN:
+            return []
+        score = round(SIMILAR_SCORE_MAX * margin / (margin + MIN_MARGIN), 3)
+        written = tuple(units[key] for _, key in shared[:SHARED_SHOWN])
+        return [Link(self._turn_of(chapter, shared), chapter, score, "similar", shared=written)]
 
-    def _information(self, query: Counter[str], chapter: int) -> float:
-        """How many of the episode's rarest terms the note's matches in the chapter are worth."""
-        shared = {
-            term
-            for turn in self.chapter_turns[chapter]
-            for term in query
-            if term in self.turn_bm25.documents[turn]
-        }
-        rarest = max(self.turn_bm25.idf.values(), default=0.0)
-        return sum(self.turn_bm25.idf[term] for term in shared) / rarest if rarest else 0.0
-
-
-class _BM25:
-    """Okapi BM25 over a fixed set of documents, each a Counter of terms."""
-
-    def __init__(self, documents: list[Counter[str]]) -> None:
-        self.documents = documents
-        self.lengths = [sum(document.values()) for document in documents]
-        self.average = (sum(self.lengths) / len(documents)) if documents else 0.0
-        frequency: Counter[str] = Counter()
-        for document in documents:
-            frequency.update(document.keys())
-        count = len(documents)
-        self.idf = {t: math.log(1 + (count - n + 0.5) / (n + 0.5)) for t, n in frequency.items()}
-
-    def scores(self, query: Counter[str]) -> list[float]:
-        return [self._score(query, index) for index in range(len(self.documents))]
-
-    def _score(self, query: Counter[str], index: int) -> float:
-        document, length = self.documents[index], self.lengths[index]
-        norm = BM25_K1 * (1 - BM25_B + BM25_B * length / self.average) if self.average else BM25_K1
-        total = 0.0
-        for term in query:
-            frequency = document.get(term, 0)
-            if frequency:
-                total += self.idf[term] * frequency * (BM25_K1 + 1) / (frequency + norm)
-        return total
+    def _turn_of(self, chapter: int, shared: list[tuple[float, str]]) -> int | None:
+        """The chapter's turn that holds most of the shared evidence, if one clearly does."""
+        total = sum(e for e, _ in shared)
+        best_turn, best_evidence, best_count = None, 0.0, 0
+        for index in self.chapter_turns[chapter]:
+            held = [e for e, key in shared if self.turn_units[index][key]]
+            if sum(held) > best_evidence:
+                best_turn, best_evidence, best_count = index, sum(held), len(held)
+        if best_count >= MIN_SHARED and best_evidence >= TURN_MIN_SHARE * total:
+            return best_turn
+        return None

@@ -117,11 +117,63 @@ async def test_side_pane_enter_jumps_to_the_note(library: Library) -> None:
         # On the first turn, the "It Factor" point (7:50) is listed; Enter on it jumps there.
         texts = side_texts(app)
         side.highlighted = next(i for i, text in enumerate(texts) if 'The "It Factor"' in text)
+        assert "· at 7:50 · → 7:48" in texts[side.highlighted]
+        casual = next(t for t in texts if "kept that casual" in t)
+        assert "· quote · → 0:05" in casual
         await pilot.press("enter")
         note = next(n for n in app.episode.notes if n.title == 'The "It Factor"')
         transcript = app.query_one(Transcript)
         await wait_for(pilot, lambda: transcript.cursor == note.related[0].turn)
         assert transcript.cursor != 0
+
+
+async def test_side_pane_groups_say_where_and_why(library: Library) -> None:
+    """At 9:39 the pane shows what is placed on the passage, then what is placed elsewhere in
+    the chapter with its time, each with its evidence; the notes about the whole episode (the
+    "AI bubble" summary, the thread's intro) stay folded under their count until ``w``."""
+    app = EarmarkApp(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("right_square_bracket")  # "Emotions and value functions", 9:39
+        side = app.query_one(SidePane)
+        await wait_for(pilot, lambda: "This chapter" in side_texts(app))
+        texts = side_texts(app)
+        passage, chapter = texts.index("This passage"), texts.index("This chapter")
+        emotions = next(i for i, t in enumerate(texts) if "Emotions as Value Functions" in t)
+        assert passage < emotions < chapter
+        assert texts[emotions].startswith("Obsidian note · heading at 9:39\n")
+        doctor = next(i for i, t in enumerate(texts) if "how that doctor decided" in t)
+        assert doctor > chapter
+        assert "· shares: emotions, " in texts[doctor] and "· → 10:40" in texts[doctor]
+        wide = next(i for i, t in enumerate(texts) if "The whole episode" in t)
+        assert texts[wide].startswith("▶ The whole episode (") and wide > doctor
+        for folded in ("dot-com bubble", "first interview in two years", "Lane podcast"):
+            assert not any(folded in t for t in texts)
+        side.focus()
+        await pilot.press("w")
+        await wait_for(pilot, lambda: any("dot-com bubble" in t for t in side_texts(app)))
+        assert side_texts(app)[wide].startswith("▼ The whole episode (")
+        assert any("Lane podcast" in t for t in side_texts(app)[wide:])
+        await pilot.press("w")
+        await wait_for(pilot, lambda: not any("dot-com bubble" in t for t in side_texts(app)))
+
+
+async def test_enter_on_a_note_of_the_chapter_goes_to_its_turn(library: Library) -> None:
+    app = EarmarkApp(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("right_square_bracket")
+        side = app.query_one(SidePane)
+        await wait_for(pilot, lambda: any("how that doctor decided" in t for t in side_texts(app)))
+        side.focus()
+        side.highlighted = next(
+            i for i, t in enumerate(side_texts(app)) if "how that doctor decided" in t
+        )
+        await pilot.press("enter")
+        transcript = app.query_one(Transcript)
+        await wait_for(pilot, lambda: app.episode.turns[transcript.cursor].start == 640)
+        # Now on its passage: the note is listed under "This passage", still highlighted.
+        texts = side_texts(app)
+        assert texts.index("This passage") < side.highlighted
+        assert "how that doctor decided" in texts[side.highlighted]
 
 
 async def test_side_pane_toggles_and_narrow_terminals(library: Library) -> None:
@@ -336,12 +388,12 @@ async def test_side_pane_folds_long_notes_and_keeps_episode_wide_ones(library: L
         side.highlighted = folded
         await pilot.press("o")
         await wait_for(pilot, lambda: "(o: more)" not in side_texts(app)[folded])
-        wide = next(i for i, t in enumerate(side_texts(app)) if "About the whole episode" in t)
+        wide = next(i for i, t in enumerate(side_texts(app)) if "The whole episode" in t)
         count = side.option_count
         side.highlighted = wide
         await pilot.press("enter")
         await wait_for(pilot, lambda: side.option_count > count)
-        assert "▼ About the whole episode" in side_texts(app)[wide]
+        assert "▼ The whole episode" in side_texts(app)[wide]
 
 
 async def test_escape_closes_search_and_leaves_the_terms_lit(library: Library) -> None:

@@ -107,7 +107,8 @@ async def test_write_edit_search_and_delete_a_note(library: Library) -> None:
         (note,) = app.userdata.notes(EPISODE)
         assert (note.turn, note.text) == (1, "Zebrafish [bold]idea[/bold]")
         await wait_for(pilot, lambda: any("Zebrafish [bold]idea" in t for t in side_texts(app)))
-        assert any(t.startswith("Your notes") for t in side_texts(app))
+        texts = side_texts(app)  # yours lead the passage's notes, with their time
+        assert texts[0] == "This passage" and texts[1].startswith("Your note · 0:")
 
         # Searchable at once, as kind:own.
         hits = []

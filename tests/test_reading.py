@@ -144,7 +144,7 @@ def test_your_notes_are_merged_in_and_saved_empty_are_deleted(reading: Reading) 
     assert len(reading.episode.notes) == documents_notes + 1
     merged = reading.episode.notes[-1]
     assert (merged.kind, merged.text, merged.related[0].turn) == ("own", "My thought", 5)
-    assert any(note.id == own.note_id for note, _ in reading.related.for_turn(5))
+    assert any(note.id == own.note_id for note, _ in reading.related.for_turn(5).passage)
     assert reading.find_note(EPISODE, own.note_id) == merged
 
     assert reading.save_note(own, "Second thought") == "saved"

@@ -43,3 +43,9 @@ def test_search_with_results(snap_compare: Any) -> None:
 
 def test_help(snap_compare: Any) -> None:
     assert snap_compare(_app(), press=["question_mark"], terminal_size=(80, 24))
+
+
+def test_side_pane_with_the_whole_episode_open(snap_compare: Any) -> None:
+    """At 9:39: this passage, this chapter (with its time), then the whole episode opened."""
+    press = ["right_square_bracket", "tab", "w"]
+    assert snap_compare(_app(), press=press, terminal_size=(120, 40))

@@ -1,9 +1,11 @@
-"""What the notes, summaries and readers said about the passage being read.
+"""What the notes, summaries and readers said about the passage being read, and why each is here.
 
-For the current turn: notes linked to it, then those linked to its chapter (`RelatedNotes`),
-grouped "Notes & summaries" and "Comments"; then, folded under one heading, the notes about the
-whole episode. Each item says where it comes from, why it is shown and its time; long items fold
-(``o`` unfolds); Enter jumps to the passage the note is anchored to.
+For the current turn (`RelatedNotes.for_turn`): *This passage*, the notes placed on the turn;
+*This chapter*, those placed elsewhere in its chapter, each with the time it points to
+(``→ 17:15``); and *The whole episode*, folded under its count (``w`` or Enter opens it). Each
+note says its evidence in words (``at 25:00``, ``quote``, ``shares: value function, emotions``);
+yours come first, with their time. Long items fold (``o`` unfolds); Enter goes to the passage a
+note is placed on.
 """
 
 from __future__ import annotations
@@ -17,11 +19,10 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from index.model import Link, Note
-from index.passage_notes import RelatedNotes
-from index.timecode import format_span
+from index.passage_notes import RelatedNotes, evidence_words
+from index.timecode import format_time
 
 FOLDED_CHARS = 240
-GROUPS = (("own", "Your notes"), ("summary", "Notes & summaries"), ("comment", "Comments"))
 EPISODE_WIDE = "episode-wide"
 
 
@@ -52,6 +53,12 @@ class SidePane(OptionList):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "select", "Go to the passage the note is about", id="side.go"),
         Binding("o", "unfold", "Unfold note", id="side.unfold"),
+        Binding(
+            "w",
+            "toggle_episode_wide",
+            "Whole-episode notes (open or close)",
+            id="side.episode_wide",
+        ),
         Binding("e", "edit_own", "Edit your note", id="side.edit"),
         Binding("d", "delete_own", "Delete your note", id="side.delete"),
         Binding("j", "cursor_down", "Next note", id="side.down", show=False),
@@ -82,45 +89,54 @@ class SidePane(OptionList):
         if unchanged and keep is None:
             return
         self._related, self._turn = related, turn
-        shown = related.for_turn(turn)
-        if self._episode_wide_open or keep in {n.id for n in related.episode_wide()}:
+        if keep in {n.id for n in related.episode_wide()}:
             self._episode_wide_open = True
-        self._rebuild(shown, keep)
+        self._rebuild(keep)
 
-    def _rebuild(self, shown: list[tuple[Note, Link]], keep: str | None) -> None:
+    def _rebuild(self, keep: str | None) -> None:
         assert self._related is not None
+        groups = self._related.for_turn(self._turn)
         highlighted = keep or self._highlighted_note_id()
         self.clear_options()
         self._shown = []
         options: list[Option | None] = []  # None draws a separator line
-        for kind, heading in GROUPS:
-            group = [(note, link) for note, link in shown if note.kind == kind]
-            if group:
+        for heading, placed, pointing in (
+            ("This passage", groups.passage, False),
+            ("This chapter", groups.chapter, True),
+        ):
+            if placed:
                 options.append(Option(Text(heading), disabled=True))
-                for note, link in group:
-                    options.append(self._option(note, link))
-                    options.append(None)
-        if not shown:
+                for note, link in placed:
+                    options += [self._option(note, link, pointing=pointing), None]
+        if not groups.passage and not groups.chapter:
             options.append(
-                Option(Text("Nothing written about this passage.", style="dim"), disabled=True)
+                Option(Text("Nothing placed on this passage.", style="dim"), disabled=True)
             )
-        wide = self._related.episode_wide()
-        if wide:
+        if groups.episode:
             arrow = "▼" if self._episode_wide_open else "▶"
-            options.append(
-                Option(Text(f"{arrow} About the whole episode ({len(wide)})"), id=EPISODE_WIDE)
-            )
+            label = f"{arrow} The whole episode ({len(groups.episode)}) · w"
+            options.append(Option(Text(label), id=EPISODE_WIDE))
             if self._episode_wide_open:
-                for note in wide:
-                    options.extend((self._option(note, None), None))
+                for note in groups.episode:
+                    options += [self._option(note, None), None]
         self.add_options(options)
         ids = [option.id for option in options if option is not None]
         if highlighted in ids:
             self.highlighted = ids.index(highlighted)
 
-    def _option(self, note: Note, link: Link | None) -> Option:
+    def _option(self, note: Note, link: Link | None, *, pointing: bool = False) -> Option:
+        assert self._related is not None
         self._shown.append((note, link))
-        return Option(note_text(note, link, unfolded=note.id in self._unfolded), id=note.id)
+        where = self._related.place_time(link) if link is not None else None
+        own = note.kind == "own"
+        text = note_text(
+            note,
+            link,
+            points_to=where if pointing and not own else None,
+            said_at=where if own else None,
+            unfolded=note.id in self._unfolded,
+        )
+        return Option(text, id=note.id)
 
     def _highlighted_note_id(self) -> str | None:
         if self.highlighted is None or self.highlighted >= self.option_count:
@@ -135,7 +151,13 @@ class SidePane(OptionList):
         if note_id is None or note_id == EPISODE_WIDE or self._related is None:
             return
         self._unfolded ^= {note_id}
-        self._rebuild(self._related.for_turn(self._turn), note_id)
+        self._rebuild(note_id)
+
+    def action_toggle_episode_wide(self) -> None:
+        if self._related is None:
+            return
+        self._episode_wide_open = not self._episode_wide_open
+        self._rebuild(EPISODE_WIDE)
 
     def action_edit_own(self) -> None:
         if note := self._highlighted_own():
@@ -151,22 +173,32 @@ class SidePane(OptionList):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        if event.option.id == EPISODE_WIDE and self._related is not None:
-            self._episode_wide_open = not self._episode_wide_open
-            self._rebuild(self._related.for_turn(self._turn), EPISODE_WIDE)
+        if event.option.id == EPISODE_WIDE:
+            self.action_toggle_episode_wide()
         elif note := self._note(event.option.id):
             self.post_message(self.NoteChosen(note))
 
 
-def note_text(note: Note, link: Link | None, *, unfolded: bool = False) -> Text:
-    """One side-pane item: where it comes from and why it is shown, then what it says."""
+def note_text(
+    note: Note,
+    link: Link | None,
+    *,
+    points_to: int | None = None,
+    said_at: int | None = None,
+    unfolded: bool = False,
+) -> Text:
+    """One side-pane item: where it comes from, why it is here (its evidence, and ``→ time``
+    when it is about another passage), then what it says. ``said_at``: the time of the turn a
+    note of yours is on."""
     about = [note.source]
+    if said_at is not None:
+        about.append(format_time(said_at))
     if note.author:
         about.append(note.author)
-    if note.times:
-        about.append(format_span(note.times[0]))
-    if link is not None and note.kind != "own":  # a note of yours says where it is
-        about.append(link.reason)
+    if link is not None and (evidence := evidence_words(note, link)):
+        about.append(evidence)
+    if points_to is not None:
+        about.append(f"→ {format_time(points_to)}")
     if note.likes:
         about.append(f"♥ {note.likes}")
     if note.kind == "own" and note.date:

@@ -25,10 +25,12 @@ bench: $(STAMP)
 	$(BIN)/python -m tests.bench.run
 	$(BIN)/python -m tests.bench.related_eval
 
-# The property tests searched much harder: 10,000 examples each (every parser, any query).
+# The property tests searched much harder: 10,000 examples each (every parser, any query, every
+# format with control characters in every field).
 fuzz: $(STAMP)
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q tests/test_parser_properties.py \
-		tests/test_search.py -k "any_text or any_bytes or mutated or no_string or no_mix"
+		tests/test_search.py tests/test_hostile_documents.py \
+		-k "any_text or any_bytes or mutated or no_string or no_mix or every_string"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

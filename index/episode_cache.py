@@ -47,9 +47,9 @@ def fingerprint(episode_id: str, files: tuple[Path, ...]) -> str:
         try:
             stat = file.stat()
         except OSError as error:
-            digest.update(f"\0{file}\0{error.errno}".encode())
+            digest.update(_bytes(f"\0{file}\0{error.errno}"))
             continue
-        digest.update(f"\0{file}\0{stat.st_size}\0{stat.st_mtime_ns}".encode())
+        digest.update(_bytes(f"\0{file}\0{stat.st_size}\0{stat.st_mtime_ns}"))
     return digest.hexdigest()[:32]
 
 
@@ -102,4 +102,10 @@ class EpisodeCache:
 
 
 def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
+    return hashlib.sha256(_bytes(text)).hexdigest()[:32]
+
+
+def _bytes(text: str) -> bytes:
+    """``text`` as UTF-8; a file name's bytes that are not UTF-8 (held as lone surrogates) as
+    they are on disk, where a plain ``encode()`` raised and stopped the whole library."""
+    return text.encode(errors="surrogateescape")

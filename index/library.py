@@ -26,6 +26,8 @@ from index.episode_cache import EpisodeCache, fingerprint
 from index.errors import EarmarkError, FormatError
 from index.model import Chapter, Document, Episode, Note, Pickled
 from index.paths import cache_dir
+from index.text import visible
+from index.untrusted import sanitized
 
 if TYPE_CHECKING:  # loaded with the parsers, when a file must be parsed (tomllib with it)
     from index.episode_settings import EpisodeSettings
@@ -292,7 +294,7 @@ def _load_episode(folder: _Folder, problems: list[str]) -> Episode | None:
     # Imported here: linking needs the stemmer (from Whoosh), which a warm start never touches.
     from index.related import link_notes
 
-    return link_notes(episode)
+    return sanitized(link_notes(episode))  # episode.toml's values, names derived from files
 
 
 def assemble(
@@ -355,7 +357,8 @@ def _lead(
     ``has`` what the role needs; several candidates are reported."""
     named = settings.file_with_role(role)
     candidates = [document for document in documents if has(document)]
-    chosen = next((d for d in candidates if d.path.name == named), None)
+    # A document's path shows a name's control characters as escapes (`index.untrusted`).
+    chosen = next((d for d in candidates if named and d.path.name == visible(named)), None)
     if named and chosen is None:
         folder = next((document.path.parent for document in documents), Path())
         problems.append(f"{folder / EPISODE_FILE}: no {role} in {named!r}; role ignored")

@@ -2,7 +2,8 @@
 
 Frozen dataclasses, times in integer seconds, lists in reading order. A `Document` is what one
 file says; `index.library` groups the documents of an episode folder into an `Episode` and gives
-every turn and note its stable id.
+every turn and note its stable id. No string of the model holds a control character, not even a
+path: `index.untrusted` sees to it where documents and episodes are made.
 """
 
 from __future__ import annotations
@@ -21,6 +22,12 @@ class Pickled:
 
     def __reduce__(self) -> tuple[type, tuple]:
         return type(self), tuple(getattr(self, name) for name in self.__slots__)
+
+
+# The metadata key of fields that hold text of several lines (a turn's paragraphs, a note's text):
+# they may keep newlines; every other string of the model is one line (`index.untrusted`).
+SEVERAL_LINES = "several_lines"
+_TEXT: dict[str, bool] = {SEVERAL_LINES: True}
 
 
 NoteKind = Literal["summary", "comment", "own"]
@@ -56,7 +63,7 @@ class Turn(Pickled):
     speaker: str
     start: int | None
     end: int | None
-    paragraphs: tuple[str, ...]
+    paragraphs: tuple[str, ...] = field(metadata=_TEXT)
     chapter: int
 
     @property
@@ -94,7 +101,7 @@ class Note(Pickled):
     id: str
     kind: NoteKind
     source: str
-    text: str
+    text: str = field(metadata=_TEXT)
     author: str | None = None
     date: str | None = None
     section: str | None = None
@@ -113,7 +120,8 @@ class Document(Pickled):
 
     Chapters and turns come from transcripts; notes from summaries, notes and comment threads.
     A note's ``id`` and ``reply_to`` are local to the document here (``"0"``, ``"1"``, …);
-    the library qualifies them with the episode and document stem.
+    the library qualifies them with the episode and document stem. ``path`` names the file for
+    people; one whose name holds control characters has them shown as escapes (``\\x1b``).
     """
 
     path: Path

@@ -2,8 +2,13 @@
 
 Documents come from the web. Terminals act on escape sequences (``ESC [2J`` clears the screen,
 ``ESC ]0;…BEL`` sets the window title) and Textual passes ESC and C1 controls through, so they are
-removed here, once, when a file is read. Brackets, quotes and every printable character stay as
-written: markup safety is the display's job, not a reason to alter the text.
+removed here, once, when a file is read (`strip_controls`, `clean`), and again from whatever a
+format decodes after that (`index.untrusted`). Brackets, quotes and every printable character stay
+as written: markup safety is the display's job, not a reason to alter the text.
+
+What earmark prints that it did not write (paths, problems, error text) goes through `visible`,
+which shows each control character as its escape instead of dropping it, so a file named with an
+ESC can still be found.
 """
 
 from __future__ import annotations
@@ -22,8 +27,15 @@ _ESCAPE_SEQUENCE = re.compile(
     re.VERBOSE,
 )
 # Every other control character but tab and newline, including C1 and DEL, plus the Unicode
-# bidirectional overrides that can make text read differently from what it is.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# bidirectional overrides that can make text read differently from what it is, and lone
+# surrogates (JSON's "\ud800"), which no output can encode.
+_CONTROLS = r"\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+_CONTROL = re.compile(f"[{_CONTROLS}]")
+# What a string of the model may not hold: in text of several lines (paragraphs, notes), the
+# controls above and the Unicode line separators (`clean` makes them newlines); in one line
+# (names, titles, paths), tabs and newlines as well.
+UNSAFE_IN_TEXT = re.compile(f"[{_CONTROLS}\u2028\u2029]")
+UNSAFE_IN_LINE = re.compile(f"[{_CONTROLS}\t\n\u2028\u2029]")
 _HORIZONTAL_SPACE = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
 
@@ -51,3 +63,17 @@ def clean(text: str) -> str:
 def clean_line(text: str) -> str:
     """`clean`, then folded onto one line: for names, titles, dates."""
     return " ".join(clean(text).split())
+
+
+def visible(text: str) -> str:
+    """``text`` for printing on one line: each control character shown as its escape (ESC as the
+    four characters ``\\x1b``, a newline as ``\\n``), never emitted. A byte of a file name that
+    is not UTF-8 (held as a lone surrogate) is shown as that byte."""
+    return UNSAFE_IN_LINE.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match[0])
+    if 0xDC80 <= code <= 0xDCFF:  # os.fsdecode's stand-in for an undecodable byte
+        return f"\\x{code - 0xDC00:02x}"
+    return match[0].encode("unicode_escape").decode("ascii") if code < 0x100 else f"\\u{code:04x}"

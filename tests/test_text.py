@@ -1,7 +1,9 @@
+import unicodedata
+
 from hypothesis import given
 from hypothesis import strategies as st
 
-from index.text import clean, clean_line, strip_controls
+from index.text import clean, clean_line, strip_controls, visible
 
 
 def test_keeps_brackets_quotes_and_markup_lookalikes() -> None:
@@ -42,3 +44,24 @@ def test_clean_never_leaves_escape_or_control(text: str) -> None:
     assert not any(ord(c) < 32 and c != "\n" for c in cleaned)
     assert not any(0x7F <= ord(c) <= 0x9F for c in cleaned)
     assert clean(cleaned) == cleaned
+
+
+def test_clean_removes_lone_surrogates() -> None:
+    """JSON's "\\ud800" decodes to a lone surrogate, which no output can encode."""
+    assert clean("a\ud800b\udfffc") == "abc"
+    assert clean("emoji \U0001f49a stays") == "emoji \U0001f49a stays"
+
+
+def test_visible_shows_every_control_as_its_escape() -> None:
+    assert visible("x\x1b]2;TITLE\x1b\\y") == "x\\x1b]2;TITLE\\x1b\\y"
+    assert visible("a\x9b2J\u202eb\nc\td\x00") == "a\\x9b2J\\u202eb\\nc\\td\\x00"
+    assert visible("name\udc9b.srt") == "name\\x9b.srt"  # a byte that is not UTF-8, as that byte
+    assert visible("[bold]“quoted” 💚 é\u00a0") == "[bold]“quoted” 💚 é\u00a0"
+
+
+@given(st.text())
+def test_visible_is_one_printable_line(text: str) -> None:
+    shown = visible(text)
+    assert "\n" not in shown
+    assert not any(unicodedata.category(c) in ("Cc", "Cs", "Zl", "Zp") for c in shown)
+    assert not any("\u202a" <= c <= "\u202e" or "\u2066" <= c <= "\u2069" for c in shown)

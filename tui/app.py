@@ -34,6 +34,7 @@ from index.passage_notes import RelatedNotes
 from index.timecode import clock
 from index.userdata import OwnNote, UserData
 from tui.commands import ChapterCommands
+from tui.output import notify
 from tui.widgets.chapter_tree import ChapterTree
 from tui.widgets.search_panel import SearchPanel
 from tui.widgets.side_pane import SidePane
@@ -135,9 +136,9 @@ class EarmarkApp(App[None]):
             self._show_episode(last if self.library.info(last or "") else self.library.infos[0].id)
         self._fit_to_size()
         if self.userdata.notice:
-            self.notify(self.userdata.notice, severity="warning", timeout=15, markup=False)
+            notify(self, self.userdata.notice, severity="warning", timeout=15)
         for problem in self.library.problems[:3]:
-            self.notify(problem, title="Not read", severity="warning", timeout=10, markup=False)
+            notify(self, problem, title="Not read", severity="warning", timeout=10)
         if len(self.library.problems) > 3:
             more = len(self.library.problems) - 3
             self.notify(
@@ -384,7 +385,7 @@ class EarmarkApp(App[None]):
         return True
 
     def _not_saved(self, error: EarmarkError) -> None:
-        self.notify(str(error), title="Not saved", severity="error", markup=False)
+        notify(self, str(error), title="Not saved", severity="error")
 
     def action_quit(self) -> None:  # type: ignore[override]
         self._save_position()

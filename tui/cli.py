@@ -22,11 +22,12 @@ import gc
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from index.errors import EarmarkError
 from index.library import Library
 from index.user_library import open_user_library
+from tui.output import complain, say, warn
 from tui.progress import WorkProgress
 
 if TYPE_CHECKING:  # Whoosh loads only when a command searches: start-up stays quick
@@ -46,7 +47,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return COMMANDS.get(command, _open)(options)
     except EarmarkError as error:
-        print(f"earmark: {error}", file=sys.stderr)
+        complain(str(error))
         return EXIT_USER_ERROR
     except BrokenPipeError:  # `earmark export | head` closed our stdout: not an error
         sys.stderr.close()
@@ -55,9 +56,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+class _ArgumentParser(argparse.ArgumentParser):
+    """argparse's errors quote what was typed, perhaps a file name: shown, never obeyed."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        say(f"{self.prog}: error: {message}", sys.stderr)
+        self.exit(EXIT_USAGE)
+
+
 def _parser(command: str | None) -> argparse.ArgumentParser:
     if command == "export":
-        parser = argparse.ArgumentParser(
+        parser = _ArgumentParser(
             prog="earmark export", description="Print everything earmark understood of a library."
         )
         parser.add_argument(
@@ -73,7 +83,7 @@ def _parser(command: str | None) -> argparse.ArgumentParser:
             help="only this episode (markdown default: the one you read last)",
         )
     elif command == "search":
-        parser = argparse.ArgumentParser(
+        parser = _ArgumentParser(
             prog="earmark search",
             description="Search the turns, chapter titles, summary points and comments.",
             epilog="e.g. earmark search 'speaker:ilya \"age of research\"'; also kind:comment, "
@@ -85,7 +95,7 @@ def _parser(command: str | None) -> argparse.ArgumentParser:
             "--limit", type=_positive, default=20, metavar="N", help="at most N hits (20)"
         )
     elif command == "add":
-        parser = argparse.ArgumentParser(
+        parser = _ArgumentParser(
             prog="earmark add",
             description="Copy transcripts, chapter lists and notes into your library "
             "(WebVTT, SRT, podcast JSON/HTML, Markdown, chapter lists, notes, transcript pages).",
@@ -98,17 +108,15 @@ def _parser(command: str | None) -> argparse.ArgumentParser:
         )
         return parser
     elif command == "list":
-        parser = argparse.ArgumentParser(
-            prog="earmark list", description="List the episodes of a library."
-        )
+        parser = _ArgumentParser(prog="earmark list", description="List the episodes of a library.")
     elif command == "index":
-        parser = argparse.ArgumentParser(
+        parser = _ArgumentParser(
             prog="earmark index",
             description="Build the search index, or bring it up to date with the library.",
         )
         parser.add_argument("--rebuild", action="store_true", help="build it anew")
     else:
-        parser = argparse.ArgumentParser(
+        parser = _ArgumentParser(
             prog="earmark",
             description="A terminal reader for long conversations.",
             epilog="commands: earmark add FILE... [--episode NAME]; earmark list [PATH]; "
@@ -135,7 +143,7 @@ def _load(options: argparse.Namespace) -> Library:
     with WorkProgress("reading") as progress:
         library = Library.open(options.path or open_user_library(), progress=progress.update)
     for problem in library.problems:
-        print(f"earmark: warning: {problem}", file=sys.stderr)
+        warn(problem)
     return library
 
 
@@ -145,10 +153,7 @@ def _open(options: argparse.Namespace) -> int:
     if not library.infos:
         raise EarmarkError(f"{library.root}: no episodes earmark can read")
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        print(
-            "earmark: the reader needs a terminal; try `earmark export` or `earmark search`",
-            file=sys.stderr,
-        )
+        complain("the reader needs a terminal; try `earmark export` or `earmark search`")
         return EXIT_USAGE
     # What start-up allocates (Textual, the app, the library) lasts as long as the reader: the
     # collector is not run while it is made, then it is frozen out of every later collection,
@@ -215,10 +220,10 @@ def _add(options: argparse.Namespace) -> int:
     episode_id, added = add_files(root, options.files, options.episode)
     for item in added:
         where = f"{episode_id}/{item.stored.name}" if item.stored else "already there"
-        print(f"{item.source}: {item.summary} → {where}")
+        say(f"{item.source}: {item.summary} → {where}")
     options.path = root
     with _search_index(options) as search_index:
-        print(f"{episode_id}: added; {search_index.episode_count} episodes indexed")
+        say(f"{episode_id}: added; {search_index.episode_count} episodes indexed")
     return EXIT_OK
 
 
@@ -231,7 +236,7 @@ def _list(options: argparse.Namespace) -> int:
     id_width = max((len(row[0]) for row in rows), default=2)
     print(f"{'episode':<{id_width}}  chapters  turns  notes  title")
     for episode_id, title, chapters, turns, notes in rows:
-        print(f"{episode_id:<{id_width}}  {chapters:>8}  {turns:>5}  {notes:>5}  {title}")
+        say(f"{episode_id:<{id_width}}  {chapters:>8}  {turns:>5}  {notes:>5}  {title}")
     return EXIT_OK
 
 
@@ -250,7 +255,7 @@ def _search(options: argparse.Namespace) -> int:
 def _index(options: argparse.Namespace) -> int:
     with _search_index(options, rebuild=options.rebuild) as search_index:
         updated = len(search_index.indexed)
-        print(
+        say(
             f"{search_index.episode_count} episodes ({updated} indexed now), "
             f"{search_index.document_count} documents: {search_index.folder}"
         )
@@ -266,7 +271,7 @@ def _search_index(options: argparse.Namespace, rebuild: bool = False) -> SearchI
         search_index = SearchIndex.open(library, rebuild=rebuild, progress=progress.update)
     search_index.sync_own_notes(library, _userdata().notes())  # kind:own finds them
     if search_index.notice:
-        print(f"earmark: note: {search_index.notice}", file=sys.stderr)
+        complain(f"note: {search_index.notice}")
     return search_index
 
 
@@ -276,7 +281,7 @@ def _userdata() -> UserData:
 
     userdata = UserData.open()
     if userdata.notice:
-        print(f"earmark: warning: {userdata.notice}", file=sys.stderr)
+        warn(userdata.notice)
     return userdata
 
 

@@ -2,7 +2,8 @@
 programs.
 
 Document text is untrusted: snippets, names and titles reach Rich only as `Text` objects, never
-as markup, and the lit words are styled by offset.
+as markup, with any control character shown as its escape (`index.text.visible`), and the lit
+words are styled by offset.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from index.search import Hit
+from index.text import visible
 from index.timecode import format_time
 
 LIT_STYLE = "bold reverse"
@@ -44,16 +46,21 @@ def print_hits(hits: list[Hit], several_episodes: bool) -> None:
         )
         table.add_row(
             Text(hit.kind),
-            Text(where),
+            Text(visible(where)),
             Text(format_time(hit.start) if hit.start is not None else ""),
-            Text(hit.speaker or hit.source),
+            Text(visible(hit.speaker or hit.source)),
             lit_snippet(hit),
         )
     console.print(table)
 
 
 def lit_snippet(hit: Hit) -> Text:
-    text = Text(hit.snippet)
+    """The snippet with its matched words lit; each piece made visible on its own, so that the
+    offsets still fit."""
+    text, shown = Text(), 0
     for start, end in hit.highlights:
-        text.stylize(LIT_STYLE, start, end)
+        text.append(visible(hit.snippet[shown:start]))
+        text.append(visible(hit.snippet[start:end]), LIT_STYLE)
+        shown = end
+    text.append(visible(hit.snippet[shown:]))
     return text

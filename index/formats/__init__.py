@@ -2,7 +2,9 @@
 
 Every format module has a ``NAME``, a ``LABEL``, ``sniff(head) -> float`` (0..1 confidence from
 the first few KB of text) and ``parse(path, source=None) -> Document``, which raises
-``FormatError`` for input it cannot read and nothing else, whatever the bytes.
+``FormatError`` for input it cannot read and nothing else, whatever the bytes. `parse_file` is the
+way in: what it returns holds no control character, whatever the format decoded
+(`index.untrusted`).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from index.formats import (
 )
 from index.formats.source import SourceText, read_source
 from index.model import Document
+from index.untrusted import sanitized
 
 FORMATS: dict[str, ModuleType] = {
     module.NAME: module
@@ -78,11 +81,11 @@ def parse_file(path: Path, format_name: str | None = None) -> tuple[Document, st
     if format_name is not None:
         if format_name not in FORMATS:
             raise FormatError(path, None, f"unknown format {format_name!r} (known: {_KNOWN})")
-        return FORMATS[format_name].parse(path, source), source.warning
+        return sanitized(FORMATS[format_name].parse(path, source)), source.warning
     first_error: FormatError | None = None
     for module in candidates(source):
         try:
-            return module.parse(path, source), source.warning
+            return sanitized(module.parse(path, source)), source.warning
         except FormatError as error:
             first_error = first_error or error
     assert first_error is not None

@@ -21,6 +21,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
+from index.text import visible
 from index.timecode import format_time
 
 if TYPE_CHECKING:
@@ -209,6 +210,6 @@ class SearchPanel(Vertical):
         return text
 
     def _set_status(self, message: str) -> None:
-        self._status = message
+        self._status = visible(message)  # error text may quote a path: shown, not sent
         if self.children:
-            self.query_one("#search-status", Static).update(Text(message))
+            self.query_one("#search-status", Static).update(Text(self._status))

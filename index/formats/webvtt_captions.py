@@ -16,8 +16,14 @@ import webvtt
 from webvtt.errors import MalformedFileError
 
 from index.errors import FormatError
-from index.formats.common import recurring_speakers
-from index.formats.cues import Cue, captions_document, labelled, plain_text, speaker_cues
+from index.formats.cues import (
+    Cue,
+    caption_speakers,
+    captions_document,
+    labelled,
+    plain_text,
+    speaker_cues,
+)
 from index.formats.source import SourceText, read_source
 from index.model import Document
 from index.text import clean_line
@@ -43,9 +49,9 @@ def parse(path: Path, source: SourceText | None = None) -> Document:
     except (MalformedFileError, ValueError) as error:
         raise FormatError(path, None, f"not valid WebVTT: {error}") from None
     # Without a single voice span, speakers may be named "Name: text" (Zoom does).
-    lines = [line for caption in captions for line in caption.lines]
-    voiced = any(_VOICE.match(line) for line in lines)
-    labels = set() if voiced else recurring_speakers(map(plain_text, lines))
+    voiced = any(_VOICE.match(line) for caption in captions for line in caption.lines)
+    plain = [[plain_text(line) for line in caption.lines if line.strip()] for caption in captions]
+    labels = set() if voiced else caption_speakers(plain)
     cues: list[Cue] = []
     shown = ""  # the last line shown, which rolling captions repeat
     for caption in captions:

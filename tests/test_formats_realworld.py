@@ -32,7 +32,7 @@ def test_every_sample_has_a_key() -> None:
     samples = {p.name for p in SAMPLES.iterdir() if p.name != "README.md"}
     keyed = {_sample(key).name for key in KEYS}
     assert samples == keyed | {key.name for key in KEYS}
-    assert len(KEYS) == 19
+    assert len(KEYS) == 21
 
 
 @pytest.mark.parametrize("key", KEYS, ids=lambda key: _sample(key).name)

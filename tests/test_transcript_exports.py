@@ -3,9 +3,13 @@ inputs for each rule the readers promise; the whole files are in tests/fixtures/
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
-from index.formats import parse_file
+import pytest
+
+from index.errors import FormatError
+from index.formats import SNIFF_CHARS, parse_file
 from index.model import Document
 
 
@@ -53,3 +57,46 @@ def test_a_colon_in_captions_without_labels_is_words(tmp_path: Path) -> None:
 def test_display_names_need_one_that_recurs(tmp_path: Path) -> None:
     two_sayings = _vtt("step one: mix the flour", "step two: add the water")
     assert [t.speaker for t in _parse(tmp_path, "s.vtt", two_sayings).turns] == [""]
+
+
+# Whisper JSON -------------------------------------------------------------------------------
+
+
+def test_whisper_json_whose_segments_start_past_the_sniffed_head(tmp_path: Path) -> None:
+    """openai-whisper writes the whole text first: an hour of talk puts the segments ~50 KB in."""
+    sentence = " We kept bees on the roof."
+    segments = [
+        {"id": n, "start": n * 2.0, "end": n * 2.0 + 1.5, "text": sentence} for n in range(2000)
+    ]
+    text = json.dumps({"text": sentence * 2000, "segments": segments, "language": "en"})
+    assert text.index('"segments"') > SNIFF_CHARS
+    document = _parse(tmp_path, "talk.json", text)
+    assert document.format == "whisper-json"
+    assert document.turns[0].start == 0
+    assert document.turns[0].text.startswith("We kept bees on the roof. We kept")
+    assert document.duration == 4000  # the last segment ends at 3999.5 s
+
+
+def test_openai_api_verbose_json_reads_as_whisper(tmp_path: Path) -> None:
+    response = {
+        "task": "transcribe",
+        "language": "english",
+        "duration": 8.47,
+        "text": "Hello there. Goodbye.",
+        "segments": [
+            {"id": 0, "seek": 0, "start": 0.0, "end": 3.2, "text": " Hello there."},
+            {"id": 1, "seek": 0, "start": 6.0, "end": 8.47, "text": " Goodbye."},
+        ],
+    }
+    turns = _parse(tmp_path, "api.json", json.dumps(response)).turns
+    assert [(t.speaker, t.start, t.text) for t in turns] == [
+        ("", 0, "Hello there."),
+        ("", 6, "Goodbye."),  # after a pause: a new paragraph, its own turn and time
+    ]
+
+
+def test_json_that_opens_with_text_but_has_no_segments_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "note.json"
+    path.write_text('{"text": "just a note", "tags": ["x"]}', encoding="utf-8")
+    with pytest.raises(FormatError, match=r'no "segments" list'):
+        parse_file(path)

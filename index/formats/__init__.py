@@ -24,6 +24,7 @@ from index.formats import (
     transcript_page,
     video_summary,
     webvtt_captions,
+    whisper_json,
 )
 from index.formats.source import SourceText, read_source
 from index.model import Document
@@ -38,6 +39,7 @@ FORMATS: dict[str, ModuleType] = {
         webvtt_captions,
         srt_captions,
         podcast_transcript_json,
+        whisper_json,
         podcast_transcript_html,
         podcast_chapters_json,
         markdown_transcript,

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from index.errors import FormatError
 from index.formats.common import SPEAKER_LABEL, recurring_speakers, turns_with_ends, unmarked
+from index.formats.json_source import seconds
 from index.model import Document, Turn
 from index.text import clean_line
 
@@ -57,6 +58,32 @@ def speaker_cues(start: float, end: float | None, lines: list[tuple[str | None, 
             cues.append(Cue(start, end, text, speaker))
         else:
             cues[-1] = Cue(start, end, f"{cues[-1].text} {text}", cues[-1].speaker)
+    return cues
+
+
+def segment_cues(segments: list[object], *, start: str, end: str, words: str) -> list[Cue]:
+    """JSON segments (objects with a ``start`` time, an ``end`` time and ``words``, perhaps a
+    ``speaker``) as cues. Every segment says who speaks it: a ``null`` or missing ``speaker``
+    (music, the audience, a part diarization did not place) is nobody named, not the speaker
+    before. Words that end in a newline end a paragraph. A segment without a start time or
+    words (or with ``null`` there) is skipped."""
+    cues = []
+    for segment in segments:
+        if not isinstance(segment, dict):
+            continue
+        begins, said = seconds(segment.get(start)), segment.get(words)
+        if begins is None or not isinstance(said, str) or not said.strip():
+            continue
+        speaker = segment.get("speaker")
+        cues.append(
+            Cue(
+                begins,
+                seconds(segment.get(end)),
+                said,
+                speaker.strip() if isinstance(speaker, str) else "",
+                ends_paragraph=said.endswith("\n"),
+            )
+        )
     return cues
 
 

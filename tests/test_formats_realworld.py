@@ -16,7 +16,12 @@ KEYS = sorted(SAMPLES.glob("*.expected.json"))
 # Where earmark decides otherwise on purpose: the key merges one speaker's consecutive blocks
 # into one turn; earmark keeps them apart, because each block has its own time and a merged turn
 # would keep only the first (docs/decisions.md, "Parsing").
-KEEPS_BLOCKS_APART = {"podcast_transcript.html", "lexfridman_style_transcript.md"}
+KEEPS_BLOCKS_APART = {
+    "podcast_transcript.html",
+    "lexfridman_style_transcript.md",
+    "rev_export.txt",
+    "descript_export.txt",
+}
 
 
 def _sample(key: Path) -> Path:
@@ -32,7 +37,7 @@ def test_every_sample_has_a_key() -> None:
     samples = {p.name for p in SAMPLES.iterdir() if p.name != "README.md"}
     keyed = {_sample(key).name for key in KEYS}
     assert samples == keyed | {key.name for key in KEYS}
-    assert len(KEYS) == 21
+    assert len(KEYS) == 24
 
 
 @pytest.mark.parametrize("key", KEYS, ids=lambda key: _sample(key).name)

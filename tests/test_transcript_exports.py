@@ -100,3 +100,39 @@ def test_json_that_opens_with_text_but_has_no_segments_is_refused(tmp_path: Path
     path.write_text('{"text": "just a note", "tags": ["x"]}', encoding="utf-8")
     with pytest.raises(FormatError, match=r'no "segments" list'):
         parse_file(path)
+
+
+# Otter, Rev and Descript text ---------------------------------------------------------------
+
+
+def test_rev_headers_with_the_words_on_the_same_line(tmp_path: Path) -> None:
+    text = (
+        "Speaker 1 (00:00): Hi John, thanks for meeting.\n"
+        "Speaker 2 (00:10): Happy to be here.\n"
+        "Speaker 1 (01:02:03): One more thing.\nAnd another.\n\nA new paragraph.\n"
+    )
+    turns = _parse(tmp_path, "call.txt", text).turns
+    assert [(t.speaker, t.start, t.end, t.paragraphs) for t in turns] == [
+        ("Speaker 1", 0, 10, ("Hi John, thanks for meeting.",)),
+        ("Speaker 2", 10, 3723, ("Happy to be here.",)),
+        ("Speaker 1", 3723, 3723, ("One more thing. And another.", "A new paragraph.")),
+    ]
+
+
+def test_descript_markdown_with_front_matter_gives_the_title(tmp_path: Path) -> None:
+    text = (
+        "---\ntitle: Feeling stuck\nguest: Ada Chen\n---\n\n# Feeling stuck\n\n## Transcript\n\n"
+        "Ada Chen (00:00:00):\nI felt stuck for a long time.\n\n"
+        "Lenny (00:00:45):\nWelcome to the podcast.\n"
+    )
+    document = _parse(tmp_path, "ep.md", text)
+    assert document.format == "speaker-text"
+    assert document.title == "Feeling stuck"
+    assert [(t.speaker, t.start) for t in document.turns] == [("Ada Chen", 0), ("Lenny", 45)]
+
+
+def test_a_chapter_list_with_wide_gaps_is_not_a_transcript(tmp_path: Path) -> None:
+    chapters = "Chapters\nIntro  0:00\nThe guest  2:15\nListener mail  8:40\nOutro  12:00\n"
+    document = _parse(tmp_path, "description.txt", chapters)
+    assert document.format == "chapter-list"
+    assert [(c.start, c.title) for c in document.chapters][:2] == [(0, "Intro"), (135, "The guest")]

@@ -19,6 +19,7 @@ from index.formats import (
     podcast_transcript_html,
     podcast_transcript_json,
     show_notes,
+    speaker_text,
     srt_captions,
     takeaway_thread,
     transcript_page,
@@ -43,6 +44,7 @@ FORMATS: dict[str, ModuleType] = {
         podcast_transcript_html,
         podcast_chapters_json,
         markdown_transcript,
+        speaker_text,
         chapter_list,
         show_notes,
     )

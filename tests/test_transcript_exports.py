@@ -136,3 +136,36 @@ def test_a_chapter_list_with_wide_gaps_is_not_a_transcript(tmp_path: Path) -> No
     document = _parse(tmp_path, "description.txt", chapters)
     assert document.format == "chapter-list"
     assert [(c.start, c.title) for c in document.chapters][:2] == [(0, "Intro"), (135, "The guest")]
+
+
+# yt-dlp info JSON ---------------------------------------------------------------------------
+
+
+def test_description_chapter_lines_are_the_chapters_without_a_chapters_list(
+    tmp_path: Path,
+) -> None:
+    info = {
+        "id": "abc",
+        "title": "A talk",
+        "formats": [],
+        "duration": 600.5,
+        "description": "What it is about.\n\n0:00 Intro\n1:30 The middle\n9:00 The end",
+        "chapters": None,
+        "webpage_url": "https://example.org/v/abc",
+        "_type": "video",
+    }
+    document = _parse(tmp_path, "abc.info.json", json.dumps(info))
+    assert [(c.start, c.title, c.end) for c in document.chapters] == [
+        (0, "Intro", 90),
+        (90, "The middle", 540),
+        (540, "The end", 600),
+    ]
+    assert [note.text for note in document.notes] == ["What it is about."]
+
+
+def test_a_playlist_info_json_says_to_add_each_video(tmp_path: Path) -> None:
+    playlist = {"id": "PL1", "title": "Talks", "_type": "playlist", "entries": [], "extractor": "x"}
+    path = tmp_path / "PL1.info.json"
+    path.write_text(json.dumps(playlist), encoding="utf-8")
+    with pytest.raises(FormatError, match="playlist; add each video's own"):
+        parse_file(path)

@@ -26,6 +26,7 @@ from index.formats import (
     video_summary,
     webvtt_captions,
     whisper_json,
+    ytdlp_info,
 )
 from index.formats.source import SourceText, read_source
 from index.model import Document
@@ -41,6 +42,7 @@ FORMATS: dict[str, ModuleType] = {
         srt_captions,
         podcast_transcript_json,
         whisper_json,
+        ytdlp_info,
         podcast_transcript_html,
         podcast_chapters_json,
         markdown_transcript,

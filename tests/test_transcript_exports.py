@@ -10,7 +10,9 @@ import pytest
 
 from index.errors import FormatError
 from index.formats import SNIFF_CHARS, parse_file
+from index.library import Library
 from index.model import Document
+from index.user_library import add_files, open_user_library
 
 
 def _parse(tmp_path: Path, name: str, text: str) -> Document:
@@ -139,6 +141,52 @@ def test_a_chapter_list_with_wide_gaps_is_not_a_transcript(tmp_path: Path) -> No
 
 
 # yt-dlp info JSON ---------------------------------------------------------------------------
+
+REALWORLD = Path(__file__).resolve().parent / "fixtures" / "realworld"
+VIDEO = "Fixing a wobbly chair, properly [Qx7pL2mVb0s]"
+INFO_JSON = REALWORLD / f"{VIDEO}.info.json"
+SUBTITLES = REALWORLD / f"{VIDEO}.en.vtt"
+
+
+def test_info_json_and_subtitles_added_together_are_one_episode() -> None:
+    root = open_user_library()
+    episode_id, added = add_files(root, [INFO_JSON, SUBTITLES], None)
+    assert episode_id == "fixing-a-wobbly-chair-properly"  # the video's title, not "…-info"
+    assert [item.summary for item in added] == [
+        "yt-dlp info JSON: 4 chapters, 4 notes",
+        "WebVTT captions: 7 turns, 2 speakers",
+    ]
+    library = Library.open(root)
+    assert library.problems == ()
+    episode = library.episode(episode_id)
+    assert (episode.title, episode.show, episode.published, episode.url) == (
+        "Fixing a wobbly chair, properly",
+        "Fenwick Street Tool Library",
+        "2024-05-01",
+        "https://www.youtube.com/watch?v=Qx7pL2mVb0s",
+    )
+    # The video lasts 312 s; its captions end at 309.6 s.
+    assert episode.duration == 312
+    assert [(c.title, c.start, c.end) for c in episode.chapters][-1] == (
+        "Glue, clamps and patience",
+        250,
+        312,
+    )
+    assert [(t.speaker, t.start, t.chapter) for t in episode.turns][:3] == [
+        ("NINA", 0, 0),
+        ("SAM", 58, 1),
+        ("NINA", 62, 1),
+    ]
+    assert {note.source for note in episode.notes} == {"Video description"}
+
+
+def test_an_info_json_alone_is_an_episode_of_chapters_and_notes() -> None:
+    root = open_user_library()
+    episode_id, _ = add_files(root, [INFO_JSON], None)
+    episode = Library.open(root).episode(episode_id)
+    assert episode.turns == ()
+    assert len(episode.chapters) == 4
+    assert episode.notes[0].text.startswith("Most wobbly chairs are not broken")
 
 
 def test_description_chapter_lines_are_the_chapters_without_a_chapters_list(

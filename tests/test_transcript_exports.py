@@ -217,3 +217,53 @@ def test_a_playlist_info_json_says_to_add_each_video(tmp_path: Path) -> None:
     path.write_text(json.dumps(playlist), encoding="utf-8")
     with pytest.raises(FormatError, match="playlist; add each video's own"):
         parse_file(path)
+
+
+# When no format reads a file ----------------------------------------------------------------
+
+
+def _refusal(tmp_path: Path, name: str, text: str) -> str:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(FormatError) as refused:
+        parse_file(path)
+    return str(refused.value)
+
+
+def test_a_file_like_no_format_names_them_as_people_know_them(tmp_path: Path) -> None:
+    message = _refusal(tmp_path, "shopping.txt", "milk\neggs\nbread\n")
+    assert message.startswith(f"{tmp_path / 'shopping.txt'}: not a format earmark reads (it reads")
+    for known in ("WebVTT captions", "SRT captions", "Whisper JSON", "yt-dlp info JSON"):
+        assert known in message
+    assert "Otter/Rev/Descript text" in message
+    assert "takeaway-thread" not in message  # no internal names
+    assert message.endswith("name its format under [formats] in the episode folder's episode.toml")
+    assert "\n" not in message
+
+
+def test_the_closest_format_says_why_it_refused_and_where(tmp_path: Path) -> None:
+    headerless = "00:01.000 --> 00:02.000\nHello.\n\n00:02.000 --> 00:03.000\nBye.\n"
+    message = _refusal(tmp_path, "talk.vtt", headerless)
+    assert message.startswith(
+        f"{tmp_path / 'talk.vtt'}:1: looks like WebVTT captions, but not valid WebVTT: "
+        "the first line is not “WEBVTT”; if it is another format, name it under [formats]"
+    )
+
+
+def test_a_broken_cue_is_named_by_its_line(tmp_path: Path) -> None:
+    broken = "1\n00:00:01,000 --> 00:00:02,000\nHello.\n\n2\n00:00:02,000 -> 00:00:03,000\nBye.\n"
+    message = _refusal(tmp_path, "talk.srt", broken)
+    assert message.startswith(f"{tmp_path / 'talk.srt'}:5: looks like SRT captions, but not valid")
+
+
+def test_too_little_to_be_sure_says_how_to_read_it_anyway(tmp_path: Path) -> None:
+    one_turn = "Dana  0:00\nWelcome to the show, it is just me today.\n"
+    message = _refusal(tmp_path, "solo.txt", one_turn)
+    assert message == (
+        f"{tmp_path / 'solo.txt'}: looks like Otter/Rev/Descript text, but too little of it to be "
+        'sure; to read it as one, put "solo.txt" = "speaker-text" under [formats] in the episode '
+        "folder's episode.toml"
+    )
+    path = tmp_path / "solo.txt"
+    document, _ = parse_file(path, "speaker-text")  # as the episode.toml would have it
+    assert [(t.speaker, t.start) for t in document.turns] == [("Dana", 0)]

@@ -306,10 +306,10 @@ def assemble(
     """Merge one folder's documents into an episode.
 
     The transcript (the document with turns; ``roles`` may name it) leads: its metadata wins, the
-    others fill what it lacks. Its own chapters apply; without them, those of another document
-    (a chapter list, chapters JSON; ``roles`` may name it); without any, one chapter, "Full
-    transcript". Notes of every document are kept in file order, with ids qualified by episode
-    and document.
+    others fill what it lacks; the duration is the longest any of them gives. Its own chapters
+    apply; without them, those of another document (a chapter list, chapters JSON; ``roles`` may
+    name it); without any, one chapter, "Full transcript". Notes of every document are kept in
+    file order, with ids qualified by episode and document.
     """
     documents = list(documents)
     transcript = _lead(documents, "transcript", settings, problems, lambda d: bool(d.turns))
@@ -321,7 +321,8 @@ def assemble(
 
     turns = list(transcript.turns) if transcript else []
     timed_ends = [turn.end for turn in turns if turn.end is not None]
-    duration = first("duration") or max(timed_ends, default=0)
+    # The longest any document gives: captions end where the words do, before the video ends.
+    duration = max((d.duration or 0 for d in documents), default=0) or max(timed_ends, default=0)
     chapters = list(transcript.chapters) if transcript else []
     # The transcript's own chapters first, then a chapter list's; the episode file may choose.
     by_preference = sorted(documents, key=lambda document: document is not transcript)

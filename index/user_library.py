@@ -70,12 +70,13 @@ class AddedFile:
 def add_files(root: Path, files: list[Path], episode: str | None) -> tuple[str, list[AddedFile]]:
     """Copy ``files`` into an episode of the library at ``root``; returns its id and what each
     file was read as. ``episode`` names an existing episode (by id or name) or a new one; without
-    it, a new episode is named after the first file. Every file is read first: one that cannot
-    be read stops the add before anything is copied."""
+    it, a new episode is named after the title the files give it (a video's, from its yt-dlp
+    info JSON), else after the first file. Every file is read first: one that cannot be read
+    stops the add before anything is copied."""
     if episode is not None and not episode.strip():
         raise EarmarkError("--episode needs a name")
     documents = [_read(file) for file in files]
-    episode_id = slug(episode or files[0].stem)
+    episode_id = slug(episode or _title(documents) or files[0].stem)
     folder = root / episode_id
     if folder.is_dir() and episode is not None:
         added = [_copy_into(folder, file, doc) for file, doc in zip(files, documents, strict=True)]
@@ -108,6 +109,13 @@ def _read(file: Path) -> Document:
         raise EarmarkError(f"{file}: no such file")
     document, _warning = parse_file(file)
     return document
+
+
+def _title(documents: list[Document]) -> str | None:
+    """The title the episode will show: the transcript's, else the first another file gives
+    (as `index.library.assemble` picks it)."""
+    leading = sorted(documents, key=lambda document: not document.turns)
+    return next((document.title for document in leading if document.title), None)
 
 
 def _unused(root: Path, name: str) -> Path:

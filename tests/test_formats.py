@@ -142,7 +142,8 @@ def test_webvtt_without_voices_keeps_time_per_paragraph(tmp_path: Path) -> None:
 
 def test_broken_webvtt_is_one_line_error(tmp_path: Path) -> None:
     path = _write(tmp_path, "bad.vtt", "WEBVTT\n\n00:00:01.000 --> banana\nhi\n")
-    with pytest.raises(FormatError, match=r"bad\.vtt: no WebVTT captions with text found"):
+    message = r"bad\.vtt: looks like WebVTT captions, but no WebVTT captions with text found"
+    with pytest.raises(FormatError, match=message):
         parse_file(path)
 
 

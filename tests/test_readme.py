@@ -1,4 +1,5 @@
-"""The README's key table is the app's bindings, so the two cannot drift apart."""
+"""The README's key and format tables are the app's bindings and formats, so they cannot drift
+apart."""
 
 from __future__ import annotations
 
@@ -14,3 +15,14 @@ def test_readme_lists_every_key_as_the_help_does() -> None:
     table = key_markdown(EarmarkApp.key_groups())
     assert "| `/` | Search |" in table
     assert table in README.read_text(encoding="utf-8")
+
+
+def test_readme_names_every_format_as_the_registry_does() -> None:
+    """A row per format: the name people know it by, and the name [formats] takes."""
+    from index.formats import FORMATS
+
+    readme = README.read_text(encoding="utf-8")
+    missing = [
+        name for name, module in FORMATS.items() if f"| {module.LABEL} | `{name}` |" not in readme
+    ]
+    assert missing == []

@@ -2,6 +2,8 @@
 
     earmark [PATH]                         open the reader (default: your library)
     earmark add FILE... [--episode NAME]   copy transcripts, chapters and notes into your library
+    earmark add URL                        a video's page: its subtitles, chapters and description
+                                           (needs yt-dlp: the earmark[youtube] extra)
     earmark list [PATH]                    the episodes, with their chapters, turns and notes
     earmark export [PATH] [--format json|markdown] [--episode ID]
                                            everything earmark understood, or your marks
@@ -98,9 +100,13 @@ def _parser(command: str | None) -> argparse.ArgumentParser:
         parser = _ArgumentParser(
             prog="earmark add",
             description="Copy transcripts, chapter lists and notes into your library "
-            "(WebVTT, SRT, podcast JSON/HTML, Markdown, chapter lists, notes, transcript pages).",
+            "(WebVTT, SRT, Whisper JSON, yt-dlp info JSON, Otter/Rev/Descript text, podcast "
+            "JSON/HTML, Markdown, chapter lists, notes, transcript pages), or a video's "
+            "subtitles, chapters and description from its URL (with yt-dlp).",
         )
-        parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help="documents")
+        parser.add_argument(
+            "files", nargs="+", metavar="FILE", help="documents, or a video's URL (http…)"
+        )
         parser.add_argument(
             "--episode",
             metavar="NAME",
@@ -119,7 +125,7 @@ def _parser(command: str | None) -> argparse.ArgumentParser:
         parser = _ArgumentParser(
             prog="earmark",
             description="A terminal reader for long conversations.",
-            epilog="commands: earmark add FILE... [--episode NAME]; earmark list [PATH]; "
+            epilog="commands: earmark add FILE...|URL [--episode NAME]; earmark list [PATH]; "
             "earmark export [PATH] --format json; earmark search QUERY [PATH] [--json]; "
             "earmark index [PATH] [--rebuild]",
         )
@@ -215,12 +221,18 @@ def _ids(library: Library) -> str:
 
 def _add(options: argparse.Namespace) -> int:
     from index.user_library import add_files
+    from index.ytdlp import add_sources, is_url
 
     root = open_user_library()
-    episode_id, added = add_files(root, options.files, options.episode)
+    if any(map(is_url, options.files)):
+        complain("fetching the video's page with yt-dlp…")
+    with add_sources(options.files) as sources:
+        episode_id, added = add_files(root, sources.files, options.episode)
+    for notice in sources.notices:
+        complain(f"note: {notice}")
     for item in added:
         where = f"{episode_id}/{item.stored.name}" if item.stored else "already there"
-        say(f"{item.source}: {item.summary} → {where}")
+        say(f"{sources.shown.get(item.source, item.source)}: {item.summary} → {where}")
     options.path = root
     with _search_index(options) as search_index:
         say(f"{episode_id}: added; {search_index.episode_count} episodes indexed")

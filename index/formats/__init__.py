@@ -1,14 +1,22 @@
 """The format registry: which parser reads a file.
 
-Every format module has a ``NAME``, a ``LABEL``, ``sniff(head) -> float`` (0..1 confidence from
-the first few KB of text) and ``parse(path, source=None) -> Document``, which raises
-``FormatError`` for input it cannot read and nothing else, whatever the bytes. `parse_file` is the
-way in: what it returns holds no control character, whatever the format decoded
-(`index.untrusted`).
+Every format module has a ``NAME`` (what ``[formats]`` in an ``episode.toml`` calls it), a
+``LABEL`` (the name people know it by), ``sniff(head) -> float`` and ``parse(path, source=None)
+-> Document``, which raises ``FormatError`` for input it cannot read (with the line, where there
+is one) and nothing else, whatever the bytes.
+
+``sniff`` says, from the first few KB of text, how sure the format is that it reads the file:
+0 when it does not, ``MIN_CONFIDENCE`` or more when it does, and in between when the text only
+resembles it (a WebVTT file without its header): that format is then the closest one, and its
+``parse`` says why it refuses the file, for the message that no format reads it.
+
+`parse_file` is the way in: what it returns holds no control character, whatever the format
+decoded (`index.untrusted`).
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from types import ModuleType
 
@@ -21,11 +29,14 @@ from index.formats import (
     podcast_transcript_html,
     podcast_transcript_json,
     show_notes,
+    speaker_text,
     srt_captions,
     takeaway_thread,
     transcript_page,
     video_summary,
     webvtt_captions,
+    whisper_json,
+    ytdlp_info,
 )
 from index.formats.source import SourceText, read_source
 from index.model import Document
@@ -41,27 +52,33 @@ FORMATS: dict[str, ModuleType] = {
         webvtt_captions,
         srt_captions,
         podcast_transcript_json,
+        whisper_json,
+        ytdlp_info,
         podcast_transcript_html,
         podcast_chapters_json,
         markdown_transcript,
+        speaker_text,
         chapter_list,
         show_notes,
     )
 }
-_KNOWN = ", ".join(FORMATS)
 SNIFF_CHARS = 16_384
 MIN_CONFIDENCE = 0.3
+_LABELS = ", ".join(module.LABEL for module in FORMATS.values())
+_NAMES = ", ".join(f"{name} ({module.LABEL})" for name, module in FORMATS.items())
+_WHERE = "under [formats] in the episode folder's episode.toml"
 
 
 def candidates(source: SourceText) -> list[ModuleType]:
     """The formats that think they can read this text, the most confident first; an error
-    when none does."""
+    that says why none does, when none does."""
     head = source.text[:SNIFF_CHARS]
     scored = [(module.sniff(head), index, module) for index, module in enumerate(FORMATS.values())]
     ranked = sorted(scored, key=lambda item: (-item[0], item[1]))
     found = [module for confidence, _, module in ranked if confidence >= MIN_CONFIDENCE]
     if not found:
-        raise FormatError(source.path, None, f"not a format earmark reads (known: {_KNOWN})")
+        closest = next((module for confidence, _, module in ranked if confidence > 0), None)
+        raise _unread(source, closest)
     return found
 
 
@@ -80,13 +97,47 @@ def parse_file(path: Path, format_name: str | None = None) -> tuple[Document, st
     source = read_source(path)
     if format_name is not None:
         if format_name not in FORMATS:
-            raise FormatError(path, None, f"unknown format {format_name!r} (known: {_KNOWN})")
+            raise FormatError(path, None, f"unknown format {format_name!r} (known: {_NAMES})")
         return sanitized(FORMATS[format_name].parse(path, source)), source.warning
+    found = candidates(source)
     first_error: FormatError | None = None
-    for module in candidates(source):
+    for module in found:
         try:
             return sanitized(module.parse(path, source)), source.warning
         except FormatError as error:
             first_error = first_error or error
     assert first_error is not None
-    raise first_error
+    raise _refused(found[0], first_error)
+
+
+def _unread(source: SourceText, closest: ModuleType | None) -> FormatError:
+    """No format reads the file: the format it resembles most and why that one refuses it (or
+    that there is too little to be sure), and what the person can do."""
+    if closest is None:
+        return FormatError(
+            source.path,
+            None,
+            f"not a format earmark reads (it reads {_LABELS}); "
+            f"if it is one of these, name its format {_WHERE}",
+        )
+    try:
+        closest.parse(source.path, source)
+    except FormatError as error:
+        return _refused(closest, error)
+    entry = f"{json.dumps(source.path.name, ensure_ascii=False)} = {json.dumps(closest.NAME)}"
+    return FormatError(
+        source.path,
+        None,
+        f"looks like {closest.LABEL}, but too little of it to be sure; "
+        f"to read it as one, put {entry} {_WHERE}",
+    )
+
+
+def _refused(module: ModuleType, error: FormatError) -> FormatError:
+    """The format the file looks most like could not read it, and why."""
+    return FormatError(
+        error.path,
+        error.line,
+        f"looks like {module.LABEL}, but {error.message}; "
+        f"if it is another format, name it {_WHERE}",
+    )

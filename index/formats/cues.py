@@ -5,6 +5,11 @@ run of them; a piece that names no speaker continues the turn before it (caption
 speaker when it changes). Inside a turn a pause starts a new paragraph, and so does a length
 that would make a wall of text, at the end of a sentence. When no speaker is named at all, each
 paragraph is a turn of its own, so that every stretch of talk keeps its time.
+
+Speakers are named by voice spans (WebVTT) or by a label before a colon. A label counts when it
+looks like a transcript's (`labelled`): a capitalised name that labels several lines, or the
+display name a meeting tool writes before nearly every cue (Zoom: ``mkowalski: …``,
+``Priya Raman (she/her): …``, ``Иван Петров: …``), typed as the person typed it.
 """
 
 from __future__ import annotations
@@ -16,7 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from index.errors import FormatError
-from index.formats.common import SPEAKER_LABEL, turns_with_ends, unmarked
+from index.formats.common import SPEAKER_LABEL, recurring_speakers, turns_with_ends, unmarked
+from index.formats.json_source import seconds
 from index.model import Document, Turn
 from index.text import clean_line
 
@@ -25,6 +31,11 @@ PARAGRAPH_WORDS = 150
 _TAG = re.compile(r"<[^>]*>")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
 _NO_SPACE_BEFORE = re.compile(r"^[,.;:!?…)\]}%]")
+# A display name as a meeting tool writes it before a colon: any case or script, pronouns,
+# a company, a phone number ("+1 206***4411"); not a "12:30" or a "https://".
+DISPLAY_LABEL = re.compile(r"^(?P<speaker>[^\s:][^:]{0,59}?) ?:(?:\s+|$)")
+# The share of cues a file must open with a display name for those names to be speakers.
+LABELLED_SHARE = 0.8
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,14 +61,56 @@ def speaker_cues(start: float, end: float | None, lines: list[tuple[str | None, 
     return cues
 
 
+def segment_cues(segments: list[object], *, start: str, end: str, words: str) -> list[Cue]:
+    """JSON segments (objects with a ``start`` time, an ``end`` time and ``words``, perhaps a
+    ``speaker``) as cues. Every segment says who speaks it: a ``null`` or missing ``speaker``
+    (music, the audience, a part diarization did not place) is nobody named, not the speaker
+    before. Words that end in a newline end a paragraph. A segment without a start time or
+    words (or with ``null`` there) is skipped."""
+    cues = []
+    for segment in segments:
+        if not isinstance(segment, dict):
+            continue
+        begins, said = seconds(segment.get(start)), segment.get(words)
+        if begins is None or not isinstance(said, str) or not said.strip():
+            continue
+        speaker = segment.get("speaker")
+        cues.append(
+            Cue(
+                begins,
+                seconds(segment.get(end)),
+                said,
+                speaker.strip() if isinstance(speaker, str) else "",
+                ends_paragraph=said.endswith("\n"),
+            )
+        )
+    return cues
+
+
+def caption_speakers(cue_lines: list[list[str]]) -> set[str]:
+    """The names that label speakers in captions (each cue given as its plain lines): names that
+    label several lines, and the display names of a file that opens nearly every cue with one
+    (when one of them recurs), whatever they look like."""
+    names = [
+        match["speaker"]
+        for lines in cue_lines
+        if lines and (match := DISPLAY_LABEL.match(unmarked(lines[0])))
+    ]
+    labelled_throughout = len(names) >= LABELLED_SHARE * len(cue_lines)
+    display_names = set(names) if labelled_throughout and len(set(names)) < len(names) else set()
+    return recurring_speakers(line for lines in cue_lines for line in lines) | display_names
+
+
 def labelled(line: str, speakers: set[str], *, opens_cue: bool) -> tuple[str | None, str]:
     """The speaker a caption line's label names (``Name:``, ``[SPEAKER_00]:``, after ``- `` or
     ``>> ``), and the words after the label. A label counts when its name is one of
-    ``speakers`` (names that label several lines), or when it opens a cue in a file that labels
-    its speakers (a caller heard once); a "Chapter One:" in a file without labels is words."""
+    ``speakers`` (`caption_speakers`), or when it opens a cue in a file that labels its
+    speakers (a caller heard once); a "Chapter One:" in a file without labels is words."""
     text = unmarked(line)
     match = SPEAKER_LABEL.match(text)
     if match and (match["speaker"] in speakers or (opens_cue and speakers)):
+        return match["speaker"], text[match.end() :]
+    if (match := DISPLAY_LABEL.match(text)) and match["speaker"] in speakers:
         return match["speaker"], text[match.end() :]
     return None, line
 

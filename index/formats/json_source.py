@@ -19,8 +19,8 @@ def looks_like_json_with(head: str, *keys: str) -> bool:
     return text.startswith("{") and all(f'"{key}"' in text for key in keys)
 
 
-def load_object(path: Path, source: SourceText | None, key: str) -> dict[str, Any]:
-    """The file's top-level object, which must hold a ``key`` list."""
+def load_object(path: Path, source: SourceText | None, key: str | None) -> dict[str, Any]:
+    """The file's top-level object, which must hold a ``key`` list (when a key is given)."""
     source = source or read_source(path)
     try:
         data = json.loads(source.text)
@@ -28,7 +28,9 @@ def load_object(path: Path, source: SourceText | None, key: str) -> dict[str, An
         raise FormatError(path, error.lineno, f"not valid JSON: {error.msg}") from None
     except RecursionError:
         raise FormatError(path, None, "not valid JSON: nested too deeply") from None
-    if not isinstance(data, dict) or not isinstance(data.get(key), list):
+    if not isinstance(data, dict):
+        raise FormatError(path, None, "not a JSON object")
+    if key is not None and not isinstance(data.get(key), list):
         raise FormatError(path, None, f'no "{key}" list in this JSON')
     return data
 

@@ -40,12 +40,16 @@ def parse(path: Path, source: SourceText | None = None) -> Document:
 
 def notes_and_chapters(text: str, source: str) -> tuple[tuple[Note, ...], tuple[Chapter, ...]]:
     """The paragraphs of ``text`` as summary notes from ``source``, and its chapter list (the
-    longest run of chapter lines, when it has at least two); chapter lines are not notes."""
+    longest run of chapter lines, when it has at least two); chapter lines, and a heading alone
+    above them, are not notes."""
     listed = longest_list(rows(text))
     chapters = tuple(chapters_with_ends(listed, 0)) if len(listed) >= MIN_CHAPTERS else ()
     notes = []
     for paragraph in _PARAGRAPH_BREAK.split(text):
-        kept = [line for line in paragraph.split("\n") if not (chapters and chapter_line(line))]
+        lines = [line for line in paragraph.split("\n") if line.strip()]
+        kept = [line for line in lines if not (chapters and chapter_line(line))]
+        if len(kept) < len(lines) and len(kept) == 1 and kept[0].rstrip().endswith(":"):
+            continue  # the heading of the chapter list ("Chapters:", "OUTLINE:") goes with it
         if body := clean("\n".join(kept)):
             notes.append(
                 Note(

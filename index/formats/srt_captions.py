@@ -15,8 +15,13 @@ from pathlib import Path
 import srt
 
 from index.errors import FormatError
-from index.formats.common import recurring_speakers
-from index.formats.cues import captions_document, labelled, plain_text, speaker_cues
+from index.formats.cues import (
+    caption_speakers,
+    captions_document,
+    labelled,
+    plain_text,
+    speaker_cues,
+)
 from index.formats.source import SourceText, read_source
 from index.model import Document
 
@@ -46,7 +51,7 @@ def parse(path: Path, source: SourceText | None = None) -> Document:
     except (srt.TimestampParseError, ValueError) as error:
         raise FormatError(path, None, f"not valid SRT: {error}") from None
     texts = [plain_text(_STYLE_OVERRIDE.sub("", subtitle.content)) for subtitle in subtitles]
-    speakers = recurring_speakers(line for text in texts for line in text.split("\n"))
+    speakers = caption_speakers([text.split("\n") for text in texts])
     cues = [
         cue
         for subtitle, text in zip(subtitles, texts, strict=True)

@@ -16,8 +16,14 @@ import webvtt
 from webvtt.errors import MalformedFileError
 
 from index.errors import FormatError
-from index.formats.common import recurring_speakers
-from index.formats.cues import Cue, captions_document, labelled, plain_text, speaker_cues
+from index.formats.cues import (
+    Cue,
+    caption_speakers,
+    captions_document,
+    labelled,
+    plain_text,
+    speaker_cues,
+)
 from index.formats.source import SourceText, read_source
 from index.model import Document
 from index.text import clean_line
@@ -31,21 +37,30 @@ FLASH_MS = 50
 _VOICE = re.compile(r"^(?:<(?!v[\s.])[^>]*>)*<v(?:\.[\w-]+)*\s+(?P<speaker>[^>]+)>")
 
 
+# A cue's timing line, "00:01.000 --> 00:04.000" or with hours.
+_CUE_TIMING = re.compile(r"^(?:\d+:)?\d{2}:\d{2}\.\d{3}[ \t]+-->", re.MULTILINE)
+
+
 def sniff(head: str) -> float:
-    first_line = head.lstrip("\ufeff \n").split("\n", 1)[0]
-    return 1.0 if re.match(r"WEBVTT(?:$|[ \t])", first_line) else 0.0
+    """Sure of a file that opens with the ``WEBVTT`` header; cue timings without it only
+    resemble WebVTT (the header is missing)."""
+    if _has_header(head):
+        return 1.0
+    return 0.2 if _CUE_TIMING.search(head) else 0.0
 
 
 def parse(path: Path, source: SourceText | None = None) -> Document:
     source = source or read_source(path)
+    if not _has_header(source.text):
+        raise FormatError(path, 1, "not valid WebVTT: the first line is not “WEBVTT”")
     try:
         captions = webvtt.from_string(source.text).captions
     except (MalformedFileError, ValueError) as error:
         raise FormatError(path, None, f"not valid WebVTT: {error}") from None
     # Without a single voice span, speakers may be named "Name: text" (Zoom does).
-    lines = [line for caption in captions for line in caption.lines]
-    voiced = any(_VOICE.match(line) for line in lines)
-    labels = set() if voiced else recurring_speakers(map(plain_text, lines))
+    voiced = any(_VOICE.match(line) for caption in captions for line in caption.lines)
+    plain = [[plain_text(line) for line in caption.lines if line.strip()] for caption in captions]
+    labels = set() if voiced else caption_speakers(plain)
     cues: list[Cue] = []
     shown = ""  # the last line shown, which rolling captions repeat
     for caption in captions:
@@ -57,6 +72,11 @@ def parse(path: Path, source: SourceText | None = None) -> Document:
             cues += speaker_cues(start, end, said)
             shown = plain_text(new[-1]).strip()
     return captions_document(path, NAME, LABEL, cues)
+
+
+def _has_header(text: str) -> bool:
+    first_line = text.lstrip("\ufeff \n").split("\n", 1)[0]
+    return bool(re.match(r"WEBVTT(?:$|[ \t])", first_line))
 
 
 def _new_lines(caption: webvtt.Caption, shown: str) -> list[str]:

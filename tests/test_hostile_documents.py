@@ -200,6 +200,26 @@ source: "{yaml}https://example.com"
 \t- {raw}nested
 - plain {raw}point
 """
+WHISPER_JSON = """{"text": "{json}Hello there.{json} Fine.", "language": "{json}en",
+  "segments": [
+    {"start": 0.0, "end": 2.0, "text": "{json} Hello {json}there.", "speaker": "{json}SPEAKER_00"},
+    {"start": 2.0, "end": 4.0, "text": " Fine{json}.", "speaker": "SPEAKER_01{json}",
+     "words": [{"word": "{json}Fine", "start": 2.0, "end": 3.0}]}]}"""
+YTDLP_INFO_JSON = """{"id": "x{json}", "title": "{json}A video{json}", "channel": "{json}Channel",
+  "uploader": "{json}Uploader", "upload_date": "2024{json}0101",
+  "webpage_url": "https://www.youtube.com/watch?v=x{json}", "duration": 120,
+  "description": "{json}First paragraph.{json}\\n\\n0:00 {json}Intro\\n1:00 Middle{json}",
+  "chapters": [{"start_time": 0, "end_time": 60, "title": "{json}Intro{json}"},
+               {"start_time": 60, "end_time": 120, "title": "Middle{json}"}]}"""
+SPEAKER_TEXT = """{raw}Dana{raw}  0:00{raw}
+{raw}Hi everyone{raw}, welcome back.{raw}
+
+Theo{raw}  0:12
+Thanks, Dana.{raw}
+
+Dana  0:16
+{raw}Really?
+"""
 # Format name → file suffix, and a document with a marker in every field: {json}, {html},
 # {yaml} (in a double-quoted scalar) or {raw}, replaced by the payload encoded so.
 TEMPLATES: dict[str, tuple[str, str]] = {
@@ -220,6 +240,9 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "takeaway-thread": (".txt", _every_line(DEFAULT_EPISODE_DIR / "takeaways-thread.txt")),
     "chapter-list": (".txt", _every_line(REALWORLD / "youtube_description_chapters.txt")),
     "show-notes": (".txt", _every_line(REALWORLD / "podcast_description_outline.txt")),
+    "whisper-json": (".json", WHISPER_JSON),
+    "ytdlp-info-json": (".info.json", YTDLP_INFO_JSON),
+    "speaker-text": (".txt", SPEAKER_TEXT),
 }
 ENCODERS = {"{json}": json_escaped, "{html}": entities, "{yaml}": yaml_escaped, "{raw}": raw}
 

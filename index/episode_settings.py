@@ -3,6 +3,8 @@
     title = "Episode 7 - Making Progress"
     show = "John's Awesome Podcast"
     date = 2024-05-01                       # or a string as written
+    url = "https://example.org/episodes/7"  # the episode's page
+    guests = ["Jane Doe"]
     [formats]                               # file name → format name (`index.formats.FORMATS`)
     "captions.txt" = "srt"
     [roles]                                 # file name → "transcript" or "chapters"
@@ -11,6 +13,10 @@
 A role says which file's turns are the transcript when several have turns, and which file's
 chapters apply when several have chapters. Every key is optional; a wrong one is reported in one
 line and ignored, the rest of the file still counts.
+
+An episode that came from a feed (`index.feeds`) also records where from: ``guid``, ``feed``
+(the feed's URL) and ``audio`` (the enclosure's URL). They are for a person and for the player,
+not for the model, and are not read here.
 """
 
 from __future__ import annotations
@@ -30,6 +36,8 @@ class EpisodeSettings:
     title: str | None = None
     show: str | None = None
     date: str | None = None
+    url: str | None = None
+    guests: tuple[str, ...] = ()
     formats: dict[str, str] = field(default_factory=dict)
     roles: dict[str, str] = field(default_factory=dict)
 
@@ -62,9 +70,19 @@ def read_settings(file: Path, problems: list[str]) -> EpisodeSettings:
         title=text("title"),
         show=text("show"),
         date=text("date"),
+        url=text("url"),
+        guests=_names(file, data, problems),
         formats=_table(file, data, "formats", None, problems),
         roles=_table(file, data, "roles", ROLES, problems),
     )
+
+
+def _names(file: Path, data: dict, problems: list[str]) -> tuple[str, ...]:
+    names = data.get("guests", [])
+    if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
+        problems.append(f"{file}: guests ignored: expected a list of names")
+        return ()
+    return tuple(name for name in map(clean_line, names) if name)
 
 
 def _table(

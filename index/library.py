@@ -33,6 +33,8 @@ if TYPE_CHECKING:  # loaded with the parsers, when a file must be parsed (tomlli
     from index.episode_settings import EpisodeSettings
 
 EPISODE_FILE = "episode.toml"
+# The feeds a library follows (`index.feeds.followed`), at its root: not an episode.
+FEEDS_FILE = "feeds.toml"
 FULL_TRANSCRIPT = "Full transcript"
 
 
@@ -192,7 +194,7 @@ def slug(name: str) -> str:
 def _episode_folders(root: Path, problems: list[str]) -> list[_Folder]:
     if root.is_file():
         return [_Folder(slug(root.stem), (root,))]
-    entries = _visible_entries(root, problems)
+    entries = [entry for entry in _visible_entries(root, problems) if entry.name != FEEDS_FILE]
     folders = [Path(entry.path) for entry in entries if _is_dir(entry)]
     if not folders:
         files = _documents(entries, problems)
@@ -337,9 +339,9 @@ def assemble(
         title=settings.title or first("title") or episode_id,
         show=settings.show or first("show"),
         published=settings.date or first("published"),
-        guests=first("guests") or (),
+        guests=settings.guests or first("guests") or (),
         duration=duration or None,
-        url=first("url"),
+        url=settings.url or first("url"),
         sources=tuple(document.path for document in documents),
         chapters=tuple(chapters),
         turns=tuple(turns),

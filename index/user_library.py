@@ -81,9 +81,8 @@ def add_files(root: Path, files: list[Path], episode: str | None) -> tuple[str, 
     if folder.is_dir() and episode is not None:
         added = [_copy_into(folder, file, doc) for file, doc in zip(files, documents, strict=True)]
         return episode_id, added
-    folder = _unused(root, episode_id)
-    staging = Path(tempfile.mkdtemp(prefix=".adding-", dir=root))
-    staging.chmod(0o777 & ~_umask())  # mkdtemp makes it private; an episode folder is not
+    folder = unused_folder(root, episode_id)
+    staging = staging_folder(root, ".adding-")
     try:
         added = [_copy_into(staging, file, doc) for file, doc in zip(files, documents, strict=True)]
         if episode is not None and episode != folder.name:
@@ -118,7 +117,15 @@ def _title(documents: list[Document]) -> str | None:
     return next((document.title for document in leading if document.title), None)
 
 
-def _unused(root: Path, name: str) -> Path:
+def staging_folder(root: Path, prefix: str) -> Path:
+    """A new hidden folder in ``root`` (the library skips it) to fill before renaming it."""
+    staging = Path(tempfile.mkdtemp(prefix=prefix, dir=root))
+    staging.chmod(0o777 & ~umask())  # mkdtemp makes it private; an episode folder is not
+    return staging
+
+
+def unused_folder(root: Path, name: str) -> Path:
+    """``root/name``, or ``name-2``, ``name-3``… when that is taken."""
     folder, number = root / name, 2
     while folder.exists():
         folder, number = root / f"{name}-{number}", number + 1
@@ -138,7 +145,7 @@ def _copy_into(folder: Path, file: Path, document: Document) -> AddedFile:
             shutil.copyfileobj(source, part)
         part.flush()
         os.fsync(part.fileno())
-    os.chmod(part.name, 0o666 & ~_umask())  # as a plain copy would be, not private
+    os.chmod(part.name, 0o666 & ~umask())  # as a plain copy would be, not private
     os.replace(part.name, target)
     return AddedFile(file, target, document)
 
@@ -150,7 +157,7 @@ def _stored_name(name: str) -> str:
     return f"document-{name}" if name == EPISODE_FILE else name
 
 
-def _umask() -> int:
+def umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from hypothesis import settings
 from index.episode_cache import EpisodeCache
 from index.library import Library
 from index.model import Episode
+from tests.feed_server import FeedServer, running_server
 from tests.seeds import DEFAULT_EPISODE_DIR
 
 # `make test` keeps property tests quick; HYPOTHESIS_PROFILE=fuzz searches much harder.
@@ -82,3 +84,9 @@ def two_episodes(tmp_path: Path) -> Library:
     from tests.bench.synth import write_library
 
     return Library.open(write_library(tmp_path / "two-episodes", 2))
+
+
+@pytest.fixture
+def feed_server() -> Iterator[FeedServer]:
+    """A real HTTP server on 127.0.0.1 for feeds and their files (`tests.feed_server`)."""
+    yield from running_server()

@@ -135,8 +135,8 @@ def test_cli_add_list_and_search(capsys: pytest.CaptureFixture[str], description
     assert "rookie-mistakes: added" in out
     assert main(["list"]) == 0
     listed = capsys.readouterr().out.splitlines()
-    assert listed[0].split() == ["episode", "chapters", "turns", "notes", "title"]
-    assert any(line.split()[:4] == ["rookie-mistakes", "3", "10", "0"] for line in listed)
+    assert listed[0].split() == ["episode", "chapters", "turns", "notes", "transcript", "title"]
+    assert any(line.split()[:5] == ["rookie-mistakes", "3", "10", "0", "yes"] for line in listed)
     assert any(line.startswith(DEFAULT_EPISODE_DIR.name) for line in listed)
     assert main(["search", "episode:rookie-mistakes rookie", "--json"]) == 0
     hits = json.loads(capsys.readouterr().out)

@@ -33,7 +33,7 @@ from index.model import Episode, Note, Turn
 from index.passage_notes import RelatedNotes
 from index.timecode import clock
 from index.userdata import OwnNote, UserData
-from tui.commands import ChapterCommands
+from tui.commands import ChapterCommands, FeedCommands
 from tui.output import notify
 from tui.widgets.chapter_tree import ChapterTree
 from tui.widgets.search_panel import SearchPanel
@@ -43,6 +43,7 @@ from tui.widgets.transcript import Transcript
 # The screens (help, bookmarks, a note, go to time, confirm) are imported where they open, so
 # that none of them is on the start-up path.
 if TYPE_CHECKING:
+    from index.feeds.following import FeedReport
     from index.search import SearchIndex
     from tui.screens.bookmarks import BookmarkRow
 
@@ -71,7 +72,7 @@ class ReaderScreen(Screen[None]):
 class EarmarkApp(App[None]):
     CSS_PATH = "earmark.tcss"
     TITLE = "earmark"
-    COMMANDS = App.COMMANDS | {ChapterCommands}
+    COMMANDS = App.COMMANDS | {ChapterCommands, FeedCommands}
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "search", "Search", id="app.search"),
@@ -519,6 +520,74 @@ class EarmarkApp(App[None]):
 
         classes = {c.__name__: c for c in (*panes, BookmarksScreen, NoteEditorScreen)}
         return [(title, list(classes[name].BINDINGS)) for title, name in KEY_GROUPS]
+
+    # -- podcasts ------------------------------------------------------------------------------
+
+    def ask_feed(self) -> None:
+        """Ask for a feed's address, then follow it (palette: "Follow a podcast…")."""
+        from tui.screens.follow_feed import FollowFeedScreen
+
+        def follow(url: str | None) -> None:
+            if url:
+                self.notify("Following the podcast…", timeout=3)
+                self._fetch_feeds(url)
+
+        self.push_screen(FollowFeedScreen(), follow)
+
+    def update_feeds(self) -> None:
+        """Bring in what is new in every followed feed (palette: "Update feeds")."""
+        self.notify("Updating the podcasts you follow…", timeout=3)
+        self._fetch_feeds(None)
+
+    @work(thread=True, exclusive=True, group="feeds")
+    def _fetch_feeds(self, url: str | None) -> None:
+        """Follow ``url`` (None: update every followed feed) in your library; what came in is
+        then read into the library shown, when it is yours, and indexed."""
+        from index.feeds.fetch import Fetcher
+        from index.feeds.followed import read_followed
+        from index.feeds.following import follow, update_feed
+        from index.user_library import open_user_library
+
+        root = open_user_library()
+        reports: list[FeedReport] = []
+        failures: list[str] = []
+        try:
+            with Fetcher() as fetcher:
+                if url is not None:
+                    reports.append(follow(root, url, fetcher=fetcher))
+                else:
+                    feeds = read_followed(root)
+                    if not feeds:
+                        failures.append("You follow no podcasts yet: “Follow a podcast…” first.")
+                    for feed in feeds:
+                        try:
+                            reports.append(update_feed(root, feed.url, fetcher=fetcher))
+                        except EarmarkError as error:  # this feed; the others still update
+                            failures.append(f"{feed.title}: {error}")
+        except EarmarkError as error:
+            failures.append(str(error))
+        arrived = any(report.arrived for report in reports)
+        library = None
+        if arrived and self.library.root == root.resolve():
+            library = Library.open(root)  # cheap: unchanged episodes come from the cache
+        self.call_from_thread(self._feeds_fetched, reports, failures, library)
+
+    def _feeds_fetched(
+        self, reports: list[FeedReport], failures: list[str], library: Library | None
+    ) -> None:
+        for report in reports:
+            where = "" if library is not None or not report.arrived else " (in your library)"
+            notify(self, report.summary + where, title="Podcasts", timeout=8)
+            for line in (report.failed + report.problems)[:3]:
+                notify(self, line, title="Not brought in", severity="warning")
+        for failure in failures:
+            notify(self, failure, title="Podcasts", severity="error", timeout=10)
+        if library is not None:
+            self.library = library
+            self.query_one(ChapterTree).show_library(library.infos)
+            if (turn := self._current_turn()) is not None and self.episode is not None:
+                self.query_one(ChapterTree).mark_current(self.episode.id, turn.chapter)
+            self._open_search_index()  # indexes only the new episodes
 
     # -- size ----------------------------------------------------------------------------------
 

@@ -9,6 +9,9 @@
                                            everything earmark understood, or your marks
     earmark search QUERY [PATH] [--json] [--limit N]    search turns, chapters and notes
     earmark index [PATH] [--rebuild]       build or update the search index
+    earmark follow FEED_URL [--last N | --all]   follow a podcast: its last N episodes (10)
+    earmark update [FEED]                  bring in what is new in the feeds you follow
+    earmark unfollow FEED                  stop following (what came in stays)
 
 Your library lives in the user data directory (under ``EARMARK_HOME`` when it is set); the
 first time earmark opens it, it holds a copy of the bundled episode.
@@ -33,6 +36,7 @@ from tui.output import complain, say, warn
 from tui.progress import WorkProgress
 
 if TYPE_CHECKING:  # Whoosh loads only when a command searches: start-up stays quick
+    from index.feeds.following import FeedReport
     from index.search import SearchIndex
     from index.userdata import UserData
 
@@ -114,7 +118,43 @@ def _parser(command: str | None) -> argparse.ArgumentParser:
         )
         return parser
     elif command == "list":
-        parser = _ArgumentParser(prog="earmark list", description="List the episodes of a library.")
+        parser = _ArgumentParser(
+            prog="earmark list",
+            description="List the feeds a library follows and its episodes.",
+        )
+    elif command == "follow":
+        from index.feeds.following import DEFAULT_LAST
+
+        parser = _ArgumentParser(
+            prog="earmark follow",
+            description="Follow a podcast: bring its last episodes (transcript, chapters, show "
+            "notes) into your library; `earmark update` brings in what is new.",
+        )
+        parser.add_argument("url", metavar="FEED_URL", help="the podcast's RSS feed (http/https)")
+        how_many = parser.add_mutually_exclusive_group()
+        how_many.add_argument(
+            "--last",
+            type=_positive,
+            default=DEFAULT_LAST,
+            metavar="N",
+            help=f"bring in the N newest episodes ({DEFAULT_LAST})",
+        )
+        how_many.add_argument("--all", action="store_true", help="bring in every episode")
+        return parser
+    elif command == "update":
+        parser = _ArgumentParser(
+            prog="earmark update",
+            description="Bring in what is new in the feeds you follow (and what failed before).",
+        )
+        parser.add_argument("feed", nargs="?", metavar="FEED", help="only this feed (name or URL)")
+        return parser
+    elif command == "unfollow":
+        parser = _ArgumentParser(
+            prog="earmark unfollow",
+            description="Stop following a feed; the episodes it brought in stay.",
+        )
+        parser.add_argument("feed", metavar="FEED", help="the feed's name (earmark list) or URL")
+        return parser
     elif command == "index":
         parser = _ArgumentParser(
             prog="earmark index",
@@ -127,7 +167,8 @@ def _parser(command: str | None) -> argparse.ArgumentParser:
             description="A terminal reader for long conversations.",
             epilog="commands: earmark add FILE...|URL [--episode NAME]; earmark list [PATH]; "
             "earmark export [PATH] --format json; earmark search QUERY [PATH] [--json]; "
-            "earmark index [PATH] [--rebuild]",
+            "earmark index [PATH] [--rebuild]; earmark follow FEED_URL [--last N | --all]; "
+            "earmark update [FEED]; earmark unfollow FEED",
         )
     parser.add_argument(
         "path",
@@ -240,15 +281,109 @@ def _add(options: argparse.Namespace) -> int:
 
 
 def _list(options: argparse.Namespace) -> int:
+    from index.feeds.followed import read_followed
+
     library = _load(options)
+    feeds = read_followed(library.root)
+    if feeds:
+        name_width = max(len(feed.name) for feed in feeds)
+        say(f"{'feed':<{name_width}}  episodes  failed  checked                    url")
+        for feed in feeds:
+            checked = feed.checked or "never"
+            say(
+                f"{feed.name:<{name_width}}  {len(feed.episodes):>8}  {len(feed.failed):>6}  "
+                f"{checked:<25}  {feed.url}"
+            )
+        print()
     rows = [
         (info.id, info.title, len(info.chapters), info.turn_count, info.note_count)
         for info in library.infos
     ]
     id_width = max((len(row[0]) for row in rows), default=2)
-    print(f"{'episode':<{id_width}}  chapters  turns  notes  title")
+    print(f"{'episode':<{id_width}}  chapters  turns  notes  transcript  title")
     for episode_id, title, chapters, turns, notes in rows:
-        say(f"{episode_id:<{id_width}}  {chapters:>8}  {turns:>5}  {notes:>5}  {title}")
+        transcript = "yes" if turns else "no"
+        say(
+            f"{episode_id:<{id_width}}  {chapters:>8}  {turns:>5}  {notes:>5}  "
+            f"{transcript:<10}  {title}"
+        )
+    return EXIT_OK
+
+
+def _follow(options: argparse.Namespace) -> int:
+    from index.feeds.fetch import Fetcher
+    from index.feeds.following import follow
+
+    root = open_user_library()
+    with Fetcher() as fetcher, WorkProgress(options.url) as progress:
+        last = None if options.all else options.last
+        report = follow(root, options.url, last=last, fetcher=fetcher, progress=progress.update)
+    return _brought_in(options, root, [report], [])
+
+
+def _update(options: argparse.Namespace) -> int:
+    from index.feeds.fetch import Fetcher
+    from index.feeds.followed import find_followed, read_followed
+    from index.feeds.following import update_feed
+
+    root = open_user_library()
+    feeds = read_followed(root)
+    if options.feed is not None:
+        chosen = find_followed(feeds, options.feed)
+        if chosen is None:
+            names = ", ".join(feed.name for feed in feeds) or "none"
+            raise EarmarkError(f"not following {options.feed!r} (followed: {names})")
+        feeds = [chosen]
+    elif not feeds:
+        raise EarmarkError("you follow no feeds yet: earmark follow FEED_URL")
+    reports, failures = [], []
+    with Fetcher() as fetcher:
+        for feed in feeds:
+            try:
+                with WorkProgress(feed.title) as progress:
+                    reports.append(
+                        update_feed(root, feed.url, fetcher=fetcher, progress=progress.update)
+                    )
+            except EarmarkError as error:  # this feed this time; the others still update
+                failures.append(f"{feed.title}: {error}")
+    return _brought_in(options, root, reports, failures)
+
+
+def _brought_in(
+    options: argparse.Namespace, root: Path, reports: list[FeedReport], failures: list[str]
+) -> int:
+    """Say what came in (stdout) and what did not (stderr, one line each), then index only
+    the new episodes. Exit 1 when anything failed: the next update tries it again."""
+    for report in reports:
+        for arrival in report.arrived:
+            what = [arrival.transcript or "no transcript"]
+            if arrival.chapters:
+                what.append(f"{arrival.chapters} chapters")
+            say(f"{arrival.episode_id}: {arrival.title} ({', '.join(what)})")
+        for problem in report.problems:
+            warn(problem)
+        for failure in report.failed:
+            complain(failure)
+        say(report.summary)
+    for failure in failures:
+        complain(failure)
+    if any(report.arrived for report in reports):
+        options.path = root
+        with _search_index(options) as search_index:
+            say(f"{len(search_index.indexed)} episodes indexed now")
+    failed = failures or any(report.failed for report in reports)
+    return EXIT_USER_ERROR if failed else EXIT_OK
+
+
+def _unfollow(options: argparse.Namespace) -> int:
+    from index.feeds.following import unfollow
+
+    feed = unfollow(open_user_library(), options.feed)
+    count = len(feed.episodes)
+    say(
+        f"{feed.title}: no longer followed; the {count} episode{'' if count == 1 else 's'} "
+        "it brought in stay in your library"
+    )
     return EXIT_OK
 
 
@@ -303,4 +438,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "export": _export,
     "search": _search,
     "index": _index,
+    "follow": _follow,
+    "update": _update,
+    "unfollow": _unfollow,
 }

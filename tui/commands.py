@@ -1,7 +1,9 @@
-"""Command palette (ctrl+p) entries for every chapter and episode of the library."""
+"""Command palette (ctrl+p) entries: every chapter and episode of the library, and the
+commands that follow podcasts."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cached_property, partial
 from typing import TYPE_CHECKING
 
@@ -48,3 +50,24 @@ class ChapterCommands(Provider):
                 for offset in offsets:
                     display = display.stylize("bold reverse", offset, offset + 1)
                 yield Hit(score, display, partial(app.go_to_chapter, episode, chapter), text=text)
+
+
+class FeedCommands(Provider):
+    """Follow a podcast, and bring in what is new in the ones followed (in a worker)."""
+
+    def _commands(self) -> list[tuple[str, str, Callable[[], None]]]:
+        app: EarmarkApp = self.app  # type: ignore[assignment]
+        return [
+            ("Follow a podcast…", "Bring a feed's last episodes into your library", app.ask_feed),
+            ("Update feeds", "Bring in what is new in the podcasts you follow", app.update_feeds),
+        ]
+
+    async def discover(self) -> Hits:
+        for name, help_text, command in self._commands():
+            yield DiscoveryHit(name, command, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, help_text, command in self._commands():
+            if (score := matcher.match(name)) > 0:
+                yield Hit(score, matcher.highlight(name), command, help=help_text)

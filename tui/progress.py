@@ -37,7 +37,8 @@ class WorkProgress:
             )
 
             self._bar = Progress(
-                TextColumn(self._label),
+                # The label may be a feed's title: shown as text, never as markup or a format.
+                TextColumn("{task.description}", markup=False),
                 BarColumn(),
                 MofNCompleteColumn(),
                 TextColumn("episodes"),

@@ -1,5 +1,5 @@
 """`make bench`: search measured on the bundled library and on synthetic ones of 10, 100 and
-1,000 episodes; writes tests/bench/RESULTS.md.
+1,000 episodes, then following podcasts (`tests.bench.feeds`); writes tests/bench/RESULTS.md.
 
     python -m tests.bench.run [--sizes 10,100,1000] [--runs 3] [--keep DIR]
 
@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from index.paths import default_library
-from tests.bench import startup
+from tests.bench import feeds, startup
 from tests.bench.measure import PHRASES
 from tests.bench.synth import write_library
 
@@ -55,7 +55,10 @@ def main() -> None:
     finally:
         if options.keep is None:
             shutil.rmtree(work, ignore_errors=True)
-    options.out.write_text(_report(rows, options.runs), encoding="utf-8")
+    feed_runs = max(options.runs, feeds.RUNS)
+    print("measuring feeds …", file=sys.stderr, flush=True)
+    feed_section = feeds.report(feeds.measure(feed_runs), feed_runs)
+    options.out.write_text(_report(rows, options.runs) + "\n" + feed_section, encoding="utf-8")
     print(f"wrote {options.out}")
 
 

@@ -212,13 +212,13 @@ def _add(options: argparse.Namespace) -> int:
     from index.user_library import add_files
 
     root = open_user_library()
-    episode_id, added = add_files(root, options.files, options.episode)
-    for item in added:
-        where = f"{episode_id}/{item.stored.name}" if item.stored else "already there"
+    addition = add_files(root, options.files, options.episode)
+    for item in addition.files:
+        where = f"{addition.episode_id}/{item.stored.name}" if item.stored else "already there"
         print(f"{item.source}: {item.summary} → {where}")
     options.path = root
     with _search_index(options) as search_index:
-        print(f"{episode_id}: added; {search_index.episode_count} episodes indexed")
+        print(f"{addition.summary}; {search_index.episode_count} episodes indexed")
     return EXIT_OK
 
 

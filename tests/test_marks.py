@@ -6,6 +6,7 @@ from textual.widgets import TextArea
 
 from index.errors import EarmarkError
 from index.library import Library
+from index.search import SearchIndex
 from index.userdata import UserData
 from tests.panes import side_texts
 from tests.seeds import DEFAULT_EPISODE_DIR
@@ -40,6 +41,16 @@ async def test_position_is_kept_and_the_last_episode_reopens(library: Library) -
     again = EarmarkApp(Library.open(DEFAULT_EPISODE_DIR.parent))
     async with again.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: again.query_one(Transcript).cursor == 3)
+
+
+async def test_quitting_while_the_index_opens_is_quiet(library: Library) -> None:
+    """The index opens in a worker; when it is ready just as the reader quits (as in the test
+    above, now and then), its panel is gone: the index is closed, nothing is raised."""
+    app = EarmarkApp(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("q")
+    app._search_index_ready(SearchIndex.open(library))
+    assert app.search_index is None
 
 
 async def test_bookmarks_toggle_list_jump_and_delete(library: Library) -> None:

@@ -14,8 +14,10 @@ A file that cannot be read becomes one line in ``Library.problems``; the rest of
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -36,6 +38,10 @@ EPISODE_FILE = "episode.toml"
 # The feeds a library follows (`index.feeds.followed`), at its root: not an episode.
 FEEDS_FILE = "feeds.toml"
 FULL_TRANSCRIPT = "Full transcript"
+# A file name's length limit on Linux and macOS file systems: no folder's id is ever cut.
+NAME_MAX = 255
+SLUG_HASH_CHARS = 8
+_DASHES = re.compile(r"-+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +153,12 @@ class Library:
         """What the lists need about an episode, or None when the library has no such episode."""
         return self._info_by_id.get(episode_id)
 
+    def folder(self, episode_id: str) -> Path | None:
+        """The folder whose files make the episode; None when the episode is one loose file
+        (or the library has no such episode)."""
+        folder = self._folders.get(episode_id)
+        return folder.settings.parent if folder and folder.settings else None
+
     def episode(self, episode_id: str) -> Episode:
         """One whole episode, from the cache when its sources have not changed since."""
         if episode_id in self._loaded:
@@ -186,9 +198,27 @@ class Library:
         return info, problems
 
 
-def slug(name: str) -> str:
-    """A folder or file name → an id safe in URLs, file names and search queries."""
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "episode"
+def slug(name: str, max_bytes: int = NAME_MAX) -> str:
+    """A folder or file name → an id safe in file names and search queries.
+
+    The name's letters and digits in any script with their marks, lower-cased (NFC, so a name
+    spelt with combining accents is the same id), each run of anything else one ``-``; never
+    empty, ``.`` or ``..`` (a name without letters is ``episode``). An ASCII name keeps the id
+    it always had (``my_show`` → ``my-show``). A slug longer than ``max_bytes`` of UTF-8 is cut
+    and ends in a hash of the whole, so that two long names that start alike stay two ids.
+    """
+    kept: list[str] = []
+    for char in unicodedata.normalize("NFC", name.lower()):
+        kind = unicodedata.category(char)[0]
+        # A mark (an accent, a vowel sign, a variation selector) only with the letter it marks.
+        alone = kind == "M" and (not kept or kept[-1] == "-")
+        kept.append(char if kind in "LN" or (kind == "M" and not alone) else "-")
+    whole = _DASHES.sub("-", "".join(kept)).strip("-") or "episode"
+    if len(whole.encode()) <= max_bytes:
+        return whole
+    tag = "-" + hashlib.sha256(whole.encode()).hexdigest()[:SLUG_HASH_CHARS]
+    cut = whole.encode()[: max_bytes - len(tag)].decode(errors="ignore").rstrip("-")
+    return cut + tag
 
 
 def _episode_folders(root: Path, problems: list[str]) -> list[_Folder]:

@@ -3,23 +3,39 @@
 ``earmark`` opens it when given no path. The first time, it is made with a copy of the bundled
 episode; after that it is the reader's, and earmark only adds to it (`add_files`). Nothing here
 writes a file in place: a new episode folder is filled under a hidden name and renamed when
-complete, a file is copied to a hidden name and renamed, so an interrupted add leaves either
-everything or nothing of what it was adding.
+complete, files are copied to hidden names and renamed once all are written, so an interrupted
+add leaves either everything or nothing of what it was adding.
+
+Files go into an existing episode only when ``--episode`` names it exactly, by its id or its
+title; any other name makes a new episode, whatever its slug, so that two names that slug alike
+(every name in a script without ASCII letters did, once) never share an episode. One add at a
+time per library (a lock file): choosing the episode and renaming into it are one step, so two
+adds naming the same new episode at once both land in it.
 """
 
 from __future__ import annotations
 
+import fcntl
 import filecmp
 import os
 import shutil
+import stat
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from index.errors import EarmarkError
-from index.library import EPISODE_FILE, slug
+from index.library import EPISODE_FILE, EpisodeInfo, Library, slug
 from index.model import Document
 from index.paths import data_dir, default_library
+from index.text import clean_line
+
+# A new episode folder's name, in bytes of UTF-8: well under a file name's 255, with room for
+# a "-2" and for file systems that keep less (eCryptfs: 143).
+NEW_FOLDER_BYTES = 100
+LOCK_FILE = ".adding.lock"
 
 
 def user_library() -> Path:
@@ -29,16 +45,29 @@ def user_library() -> Path:
 def open_user_library() -> Path:
     """The user's library folder, made with the bundled episodes on first use."""
     root = user_library()
-    if not root.exists():
+    if root.exists():
+        return root
+    try:
         root.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".library-", dir=root.parent))
-        for episode in default_library().iterdir():
-            if episode.is_dir():
-                shutil.copytree(episode, staging / episode.name)
-        try:
-            staging.rename(root)
-        except OSError:  # another earmark made it first
-            shutil.rmtree(staging, ignore_errors=True)
+    except OSError as error:  # a read-only or full data folder
+        raise EarmarkError(f"{root}: cannot make your library: {error.strerror}") from None
+    try:
+        bundled = default_library()
+        for episode in (entry for entry in bundled.iterdir() if entry.is_dir()):
+            # File by file (not copytree, which folds its errors into one list): a failure
+            # says why in one line.
+            for source in sorted([episode, *episode.rglob("*")]):
+                target = staging / source.relative_to(bundled)
+                if source.is_dir():
+                    target.mkdir()
+                else:
+                    shutil.copy2(source, target)
+        staging.rename(root)
+    except OSError as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        if not root.is_dir():  # else another earmark made it first
+            raise EarmarkError(f"{root}: cannot make your library: {error.strerror}") from None
     return root
 
 
@@ -67,45 +96,124 @@ class AddedFile:
         return f"{label}: {', '.join(parts)}" if parts else label
 
 
-def add_files(root: Path, files: list[Path], episode: str | None) -> tuple[str, list[AddedFile]]:
-    """Copy ``files`` into an episode of the library at ``root``; returns its id and what each
-    file was read as. ``episode`` names an existing episode (by id or name) or a new one; without
-    it, a new episode is named after the title the files give it (a video's, from its yt-dlp
-    info JSON), else after the first file. Every file is read first: one that cannot be read
-    stops the add before anything is copied."""
-    if episode is not None and not episode.strip():
-        raise EarmarkError("--episode needs a name")
+@dataclass(frozen=True, slots=True)
+class Addition:
+    """What an add did: the episode the files went into and each file. ``existing_title`` is
+    the title of the episode they were added to, None when the add made a new episode;
+    ``namesake``, the existing episode whose id a new one's name slugs to, if any."""
+
+    episode_id: str
+    files: tuple[AddedFile, ...]
+    existing_title: str | None = None
+    namesake: str | None = None
+
+    @property
+    def summary(self) -> str:
+        """One line: which episode, and whether it is a new one or one that was there."""
+        if self.existing_title is not None:
+            return f"{self.episode_id}: added to the existing episode “{self.existing_title}”"
+        line = f"{self.episode_id}: added as a new episode"
+        if self.namesake:
+            line += f" ({self.namesake} is another episode; --episode {self.namesake} adds to it)"
+        return line
+
+
+def add_files(root: Path, files: list[Path], episode: str | None) -> Addition:
+    """Copy ``files`` into an episode of the library at ``root``. ``episode`` is the id or the
+    title of an existing episode, or the name of a new one; without it, a new episode is named
+    after the title its files give (a video's, from its yt-dlp info JSON), else after the first
+    file. Every file is read first: one that cannot be read stops the add before anything is
+    copied."""
+    name = _episode_name(episode)
     documents = [_read(file) for file in files]
-    episode_id = slug(episode or _title(documents) or files[0].stem)
-    folder = root / episode_id
-    if folder.is_dir() and episode is not None:
-        added = [_copy_into(folder, file, doc) for file, doc in zip(files, documents, strict=True)]
-        return episode_id, added
-    folder = unused_folder(root, episode_id)
+    try:
+        with adding_lock(root):
+            library = Library.open(root)
+            existing = _named_episode(library, name) if name is not None else None
+            if existing is None:
+                return _add_new(root, library, files, documents, name)
+            folder = library.folder(existing.id)
+            if folder is None:
+                raise EarmarkError(
+                    f"episode {existing.id} is the single file {existing.sources[0]}; "
+                    "put it in a folder of its own to add to it"
+                )
+            added = _copy_files(folder, files, documents)
+            return Addition(existing.id, tuple(added), existing_title=existing.title)
+    except OSError as error:  # a read-only or full library folder
+        raise EarmarkError(f"{root}: cannot add to your library: {error.strerror}") from None
+
+
+def _episode_name(episode: str | None) -> str | None:
+    """``--episode`` as a title: bytes that were not UTF-8 (kept by Python as surrogates)
+    become U+FFFD, then cleaned as every title is."""
+    if episode is None:
+        return None
+    name = clean_line(episode.encode("utf-8", "surrogatepass").decode("utf-8", "replace"))
+    if not name:
+        raise EarmarkError("--episode needs a name")
+    return name
+
+
+def _named_episode(library: Library, name: str) -> EpisodeInfo | None:
+    """The episode whose id, or else whose title, is ``name``."""
+    if (by_id := library.info(name)) is not None:
+        return by_id
+    titled = [info for info in library.infos if info.title == name]
+    if len(titled) > 1:
+        ids = ", ".join(info.id for info in titled)
+        raise EarmarkError(f"several episodes are titled “{name}” ({ids}); name one by its id")
+    return titled[0] if titled else None
+
+
+def _add_new(
+    root: Path, library: Library, files: list[Path], documents: list[Document], name: str | None
+) -> Addition:
+    base = slug(name or _title(documents) or files[0].stem, NEW_FOLDER_BYTES)
+    folder = unused_folder(root, base, library)
     staging = staging_folder(root, ".adding-")
     try:
-        added = [_copy_into(staging, file, doc) for file, doc in zip(files, documents, strict=True)]
-        if episode is not None and episode != folder.name:
+        added = _copy_files(staging, files, documents)
+        if name is not None and name != folder.name:
             import json  # only here: not on the reader's start-up path
 
             # A JSON string is a TOML basic string: quotes, backslashes and controls escaped.
-            title = json.dumps(episode.strip(), ensure_ascii=False)
+            title = json.dumps(name, ensure_ascii=False)
             (staging / EPISODE_FILE).write_text(f"title = {title}\n", encoding="utf-8")
         staging.rename(folder)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return folder.name, [
+    stored = tuple(
         AddedFile(a.source, folder / a.stored.name if a.stored else None, a.document) for a in added
-    ]
+    )
+    namesake = base if library.info(base) is not None else None
+    return Addition(folder.name, stored, namesake=namesake)
+
+
+@contextmanager
+def adding_lock(root: Path) -> Iterator[None]:
+    """One writer of new episode folders at a time in this library (`add`, a feed's update):
+    choosing a folder and renaming into it are then one step."""
+    with (root / LOCK_FILE).open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+        yield
 
 
 def _read(file: Path) -> Document:
+    """The document in ``file``. Only a regular file is opened: a named pipe would block
+    and ``/dev/zero`` never ends."""
     # The parsers load only when a file is added: `earmark` itself starts without them.
     from index.formats import parse_file
 
-    if not file.is_file():
-        raise EarmarkError(f"{file}: no such file")
+    try:
+        mode = file.stat().st_mode
+    except FileNotFoundError:
+        raise EarmarkError(f"{file}: no such file") from None
+    except OSError as error:
+        raise EarmarkError(f"{file}: cannot read: {error.strerror}") from None
+    if not stat.S_ISREG(mode):
+        raise EarmarkError(f"{file}: not a regular file")
     document, _warning = parse_file(file)
     return document
 
@@ -124,30 +232,72 @@ def staging_folder(root: Path, prefix: str) -> Path:
     return staging
 
 
-def unused_folder(root: Path, name: str) -> Path:
-    """``root/name``, or ``name-2``, ``name-3``… when that is taken."""
+def unused_folder(root: Path, name: str, library: Library) -> Path:
+    """A new folder for ``name``: one that is neither there nor another episode's id, so that
+    no episode's id (and marks) moves when it appears."""
     folder, number = root / name, 2
-    while folder.exists():
+    while folder.exists() or library.info(folder.name) is not None:
         folder, number = root / f"{name}-{number}", number + 1
     return folder
 
 
-def _copy_into(folder: Path, file: Path, document: Document) -> AddedFile:
+def _copy_files(folder: Path, files: list[Path], documents: list[Document]) -> list[AddedFile]:
+    """Copy each file into ``folder`` under a name the library reads; one identical to a file
+    already there (or earlier in ``files``) is not copied again. Every copy is written and
+    synced under a hidden name first and renamed once all are: a failure leaves the folder as
+    it was."""
+    pending: dict[str, Path] = {}  # target name → the file that will be copied there
+    parts: list[tuple[Path, Path]] = []
+    added = []
+    try:
+        for file, document in zip(files, documents, strict=True):
+            target = _target(folder, file, pending)
+            if target is not None:
+                pending[target.name] = file
+                parts.append((_written_part(folder, file), target))
+            added.append(AddedFile(file, target, document))
+        for part, target in parts:
+            os.replace(part, target)
+    except BaseException:
+        for part, _target_path in parts:
+            part.unlink(missing_ok=True)
+        raise
+    return added
+
+
+def _target(folder: Path, file: Path, pending: dict[str, Path]) -> Path | None:
+    """Where ``file`` goes in ``folder``: its name, or ``-2``, ``-3``… when that is taken by
+    a different file; None when the same file is there already."""
     name = _stored_name(file.name)
     stem, suffix = Path(name).stem, Path(name).suffix
     target, number = folder / name, 2
-    while target.exists():
-        if filecmp.cmp(target, file, shallow=False):
-            return AddedFile(file, None, document)
+    while target.exists() or target.name in pending:
+        there = pending.get(target.name, target)
+        if there.is_file() and filecmp.cmp(there, file, shallow=False):
+            return None
         target, number = folder / f"{stem}-{number}{suffix}", number + 1
-    with tempfile.NamedTemporaryFile(dir=folder, prefix=".", suffix=".part", delete=False) as part:
-        with file.open("rb") as source:
+    return target
+
+
+def _written_part(folder: Path, file: Path) -> Path:
+    """A copy of ``file`` in ``folder`` under a hidden name, synced to disk."""
+    try:
+        source = file.open("rb")
+    except OSError as error:  # gone or changed since it was read
+        raise EarmarkError(f"{file}: cannot read: {error.strerror}") from None
+    with (
+        source,
+        tempfile.NamedTemporaryFile(dir=folder, prefix=".", suffix=".part", delete=False) as part,
+    ):
+        try:
             shutil.copyfileobj(source, part)
-        part.flush()
-        os.fsync(part.fileno())
+            part.flush()
+            os.fsync(part.fileno())
+        except BaseException:
+            Path(part.name).unlink(missing_ok=True)
+            raise
     os.chmod(part.name, 0o666 & ~umask())  # as a plain copy would be, not private
-    os.replace(part.name, target)
-    return AddedFile(file, target, document)
+    return Path(part.name)
 
 
 def _stored_name(name: str) -> str:

@@ -15,12 +15,15 @@ is renamed aside (``….damaged-<time>``) with a one-line `notice`, never emptie
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 
 from index.errors import EarmarkError
@@ -120,31 +123,79 @@ class OwnNote:
 
 
 class UserData:
-    def __init__(self, connection: sqlite3.Connection, path: Path, notice: str | None) -> None:
+    """The marks in one database. ``notice`` is one line the reader should see once (a damaged
+    file set aside, marks that cannot be saved); ``read_only`` says why changes cannot be
+    saved, None when they can."""
+
+    def __init__(
+        self,
+        connection: sqlite3.Connection,
+        path: Path,
+        notice: str | None,
+        read_only: str | None = None,
+    ) -> None:
         self._db = connection
         self.path = path
         self.notice = notice
+        self.read_only = read_only
 
     @classmethod
     def open(cls, path: Path | None = None) -> UserData:
+        """The marks at ``path``. Whatever is wrong with the file or its folder, this returns
+        marks to read (raising only for a database made by a newer earmark): a damaged file is
+        set aside and started anew; one that cannot be written now (a read-only or full folder,
+        a locked or read-only file) is read as it is, and changes are refused."""
         path = path or data_dir() / FILE_NAME
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            raise EarmarkError(f"{path.parent}: cannot make the data folder: {error}") from None
-        notice = None
-        try:
-            connection = _connect(path)
+            return cls(_open_writable(path), path, None)
         except EarmarkError as error:
             raise EarmarkError(f"{path}: {error}") from None
         except sqlite3.DatabaseError as error:
-            if not _damaged(error):  # locked, unreadable, disk full: not ours to set aside
-                raise EarmarkError(f"{path}: cannot open your marks: {error}") from None
-            aside = path.with_name(f"{path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
+            if _damaged(error):
+                return cls._set_aside(path, error)
+            reason = str(error)
+        except (sqlite3.Error, OSError) as error:
+            reason = _reason(error)
+        return cls._read_only(path, reason)
+
+    @classmethod
+    def _set_aside(cls, path: Path, damage: sqlite3.DatabaseError) -> UserData:
+        aside = path.with_name(f"{path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
+        try:
             _move_aside(path, aside)
-            notice = f"{path} could not be read ({error}); kept as {aside.name}, started anew"
-            connection = _connect(path)
+            connection = _open_writable(path)
+        except (sqlite3.Error, OSError) as error:  # not even that may be written
+            return cls._read_only(path, _reason(error), damage=str(damage))
+        notice = f"{path} could not be read ({damage}); kept as {aside.name}, started anew"
         return cls(connection, path, notice)
+
+    @classmethod
+    def _read_only(cls, path: Path, reason: str, damage: str | None = None) -> UserData:
+        """The marks as they are on disk, copied into memory (migrated there if the file is of
+        an older schema); empty when the file cannot be read at all."""
+        snapshot, copied = _memory(), False
+        if damage is None:
+            try:
+                copied = _copy_read_only(path, snapshot)
+                if copied:
+                    _set_up(snapshot)
+            except EarmarkError as error:
+                raise EarmarkError(f"{path}: {error}") from None
+            except sqlite3.DatabaseError as error:  # damaged, and not to be set aside from here
+                copied, damage = False, str(error)
+        if not copied:  # anything half-copied goes: the marks start empty
+            snapshot.close()
+            snapshot = _memory()
+            _set_up(snapshot)
+        snapshot.isolation_level = "DEFERRED"
+        if damage is not None:
+            what = f"{path} could not be read ({damage}) and cannot be set aside ({reason})"
+        elif copied:
+            what = f"{path}: your marks cannot be saved ({reason}); they are shown"
+        else:
+            what = f"{path}: your marks cannot be opened ({reason})"
+        notice = f"{what}; new bookmarks and notes are not kept"
+        return cls(snapshot, path, notice, read_only=reason)
 
     def close(self) -> None:
         self._db.close()
@@ -165,7 +216,8 @@ class UserData:
         return found[0] if found else None
 
     def set_position(self, episode: str, turn: int) -> None:
-        with self._change() as db:
+        """Where the reader is; with read-only marks, kept until earmark quits."""
+        with self._change(this_session_only=True) as db:
             db.execute(
                 "INSERT INTO positions VALUES (?, ?, ?) ON CONFLICT (episode) "
                 "DO UPDATE SET turn = excluded.turn, read_at = excluded.read_at",
@@ -235,8 +287,11 @@ class UserData:
         return self._db.execute(f"{select} WHERE episode = ? ORDER BY {order}", (episode,))
 
     @contextmanager
-    def _change(self) -> Iterator[sqlite3.Connection]:
-        """One transaction, committed (and synced) when the block ends, rolled back if it fails."""
+    def _change(self, *, this_session_only: bool = False) -> Iterator[sqlite3.Connection]:
+        """One transaction, committed (and synced) when the block ends, rolled back if it fails.
+        Read-only marks refuse it, unless it is kept for ``this_session_only`` (in memory)."""
+        if self.read_only is not None and not this_session_only:
+            raise EarmarkError(f"{self.path}: your marks cannot be saved ({self.read_only})")
         try:
             with self._db:
                 yield self._db
@@ -244,17 +299,24 @@ class UserData:
             raise EarmarkError(f"{self.path}: could not save: {error}") from None
 
 
-def _connect(path: Path) -> sqlite3.Connection:
-    """Open the database, set it up or migrate it; raises sqlite3.DatabaseError when damaged."""
-    connection = sqlite3.connect(path, timeout=5, isolation_level=None, check_same_thread=False)
+def _open_writable(path: Path) -> sqlite3.Connection:
+    """The database at ``path``, made if missing, set up, checked and known to take writes;
+    raises sqlite3.Error or OSError when it cannot be (sqlite3.DatabaseError when damaged)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        connection.execute("PRAGMA journal_mode = WAL")
-        connection.execute("PRAGMA synchronous = FULL")
-        connection.execute("PRAGMA foreign_keys = ON")
-        if connection.execute("PRAGMA quick_check").fetchone()[0] != "ok":
-            raise _Damaged("the integrity check failed")
-        _migrate(connection)
-    except (sqlite3.DatabaseError, EarmarkError):
+        size = path.stat().st_size
+    except FileNotFoundError:
+        _create(path)
+    else:
+        if size == 0 and path.is_file():  # SQLite would take it for a new, empty database
+            raise _Damaged("the file is empty")
+    connection = _connect(path)
+    try:
+        # The file may open read-only without a word (its permissions): a write, undone, says.
+        connection.executescript(
+            "BEGIN IMMEDIATE; UPDATE schema_version SET version = version; ROLLBACK;"
+        )
+    except sqlite3.Error:
         connection.close()
         raise
     # From here on, each `with connection:` block is one transaction.
@@ -262,10 +324,107 @@ def _connect(path: Path) -> sqlite3.Connection:
     return connection
 
 
+def _create(path: Path) -> None:
+    """A new database, made complete under a hidden name and then linked into place, so that a
+    file at ``path`` is never a half-made one (and an empty file there is damage, not new)."""
+    handle, name = tempfile.mkstemp(prefix=f".{path.name}.new-", dir=path.parent)
+    os.close(handle)
+    made = Path(name)
+    try:
+        _connect(made).close()  # the last connection to close folds its WAL into the file
+        try:
+            os.link(made, path)
+        except FileExistsError:  # another earmark made it first: theirs is used
+            pass
+        except OSError:  # a file system without hard links (exFAT)
+            if not path.exists():
+                os.replace(made, path)
+    finally:
+        for suffix in ("", "-wal", "-shm"):
+            made.with_name(made.name + suffix).unlink(missing_ok=True)
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """Open the database, set it up or migrate it, and check it; raises sqlite3.DatabaseError
+    when damaged."""
+    connection = sqlite3.connect(path, timeout=5, isolation_level=None, check_same_thread=False)
+    try:
+        connection.execute("PRAGMA journal_mode = WAL")
+        connection.execute("PRAGMA synchronous = FULL")
+        connection.execute("PRAGMA foreign_keys = ON")
+        _set_up(connection)
+    except (sqlite3.Error, EarmarkError):
+        connection.close()
+        raise
+    return connection
+
+
+def _reason(error: sqlite3.Error | OSError) -> str:
+    """Why a file could not be written, in a few words (an OSError's without its path)."""
+    return getattr(error, "strerror", None) or str(error)
+
+
+def _memory() -> sqlite3.Connection:
+    return sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+
+
+def _copy_read_only(path: Path, snapshot: sqlite3.Connection) -> bool:
+    """Copy the database at ``path`` into ``snapshot`` without writing anything; False when it
+    cannot be read. A WAL database in a folder where its shared-memory file cannot be made
+    opens only as immutable (its last checkpoint)."""
+    if not path.is_file():
+        return False
+    for mode in ("mode=ro", "mode=ro&immutable=1"):
+        source = sqlite3.connect(f"{path.absolute().as_uri()}?{mode}", uri=True)
+        try:
+            source.backup(snapshot)
+            return True
+        except sqlite3.DatabaseError as error:
+            if _damaged(error):
+                raise
+        except sqlite3.Error:
+            pass
+        finally:
+            source.close()
+    return False
+
+
+def _set_up(connection: sqlite3.Connection) -> None:
+    """Check, migrate and validate an open database: what is read from it later is what the
+    code expects (SQLite itself would store a word in an INTEGER column)."""
+    if connection.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+        raise _Damaged("the integrity check failed")
+    _migrate(connection)
+    for table, columns in _expected_tables().items():
+        if _columns(connection, table) != columns:
+            raise _Damaged(f"table {table} is missing or not as earmark made it")
+        wrong_type = " OR ".join(f"typeof({name}) != '{kind.lower()}'" for name, kind in columns)
+        if connection.execute(f"SELECT 1 FROM {table} WHERE {wrong_type} LIMIT 1").fetchone():
+            raise _Damaged(f"table {table} holds a value of the wrong type")
+
+
+@cache
+def _expected_tables() -> dict[str, list[tuple[str, str]]]:
+    """Each table's columns (name, declared type) as the migrations make them."""
+    reference = _memory()
+    try:
+        _migrate(reference)
+        tables = reference.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        return {table: _columns(reference, table) for (table,) in tables.fetchall()}
+    finally:
+        reference.close()
+
+
+def _columns(connection: sqlite3.Connection, table: str) -> list[tuple[str, str]]:
+    return [(row[1], row[2]) for row in connection.execute(f"PRAGMA table_info({table})")]
+
+
 def _migrate(connection: sqlite3.Connection) -> None:
     connection.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
     row = connection.execute("SELECT version FROM schema_version").fetchone()
     version = row[0] if row else 0
+    if not isinstance(version, int):
+        raise _Damaged(f"its schema version is {version!r}, not a number")
     if version > SCHEMA_VERSION:  # not damaged: left as it is for the earmark that made it
         raise EarmarkError(f"made by a newer earmark (schema {version}); not changed")
     for number in range(version, SCHEMA_VERSION):
@@ -275,9 +434,11 @@ def _migrate(connection: sqlite3.Connection) -> None:
                 f"BEGIN; {MIGRATIONS[number]}; DELETE FROM schema_version; "
                 f"INSERT INTO schema_version VALUES ({number + 1}); COMMIT;"
             )
-        except sqlite3.Error:
+        except sqlite3.Error as error:
             if connection.in_transaction:
                 connection.execute("ROLLBACK")
+            if getattr(error, "sqlite_errorname", "") == "SQLITE_ERROR":  # not the schema it says
+                raise _Damaged(f"cannot be brought to schema {number + 1}: {error}") from None
             raise
 
 

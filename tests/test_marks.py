@@ -7,10 +7,12 @@ from textual.widgets import TextArea
 
 from index.errors import EarmarkError
 from index.library import Library
+from index.search import SearchIndex
 from index.timecode import clock
 from index.userdata import UserData
 from tests.panes import side_texts
 from tests.seeds import DEFAULT_EPISODE_DIR
+from tests.unwritable import no_room_to_write
 from tests.waiting import wait_for
 from tui.app import EarmarkApp
 from tui.screens.bookmarks import BookmarksScreen
@@ -69,6 +71,16 @@ async def test_reopening_shows_the_turn_read_last(library: Library, size: tuple[
         following = library.episode(EPISODE).turns[cursor + 1]
         await wait_for(pilot, lambda: again.query_one(Transcript).cursor == cursor + 1)
         assert clock(following.start) in _transcript_text(again)
+
+
+async def test_quitting_while_the_index_opens_is_quiet(library: Library) -> None:
+    """The index opens in a worker; when it is ready just as the reader quits (as in the test
+    above, now and then), its panel is gone: the index is closed, nothing is raised."""
+    app = EarmarkApp(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("q")
+    app._search_index_ready(SearchIndex.open(library))
+    assert app.search_index is None
 
 
 async def test_bookmarks_toggle_list_jump_and_delete(library: Library) -> None:
@@ -263,3 +275,30 @@ async def test_a_failed_save_gives_the_words_back_and_esc_still_asks(
         assert any(n.title == "Not saved" for n in app._notifications)
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+
+
+async def test_marks_that_cannot_be_saved_are_shown_said_once_and_refused(
+    library: Library,
+) -> None:
+    """A full data folder used to stop the reader ("cannot open your marks"); reading needs
+    no writes. (A full disk here: every write is refused by the kernel while marks open.)"""
+    marks = UserData.open()
+    marks.toggle_bookmark(EPISODE, 2)
+    marks.set_position(EPISODE, 2)
+    marks.close()
+    with no_room_to_write():
+        userdata = UserData.open()
+    app = EarmarkApp(library, userdata)
+    async with app.run_test(size=(120, 40)) as pilot:
+        transcript = app.query_one(Transcript)
+        await wait_for(pilot, lambda: transcript.cursor == 2 and BOOKMARK in _transcript_text(app))
+        warnings = [n.message for n in app._notifications if "cannot be saved" in n.message]
+        assert warnings == [userdata.notice]
+        await pilot.press("j", "j", "b")  # moving is kept for the session; a bookmark is refused
+        await wait_for(pilot, lambda: any(n.title == "Not saved" for n in app._notifications))
+        (refused,) = [n for n in app._notifications if n.title == "Not saved"]
+        assert refused.message == f"{userdata.path}: your marks cannot be saved (disk I/O error)"
+        assert [b.turn for b in userdata.bookmarks()] == [2]
+        await wait_for(pilot, lambda: app.search_index is not None)  # and search works
+        assert app.search_index.search("value function")
+    assert UserData.open().position(EPISODE) == 2  # nothing was written

@@ -9,6 +9,7 @@ Whoosh is never on the start-up path.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar
@@ -622,13 +623,22 @@ class EarmarkApp(App[None]):
         except IndexBuildCancelled:
             return
         except Exception as error:  # the reader stays usable without search
-            self.call_from_thread(self.query_one(SearchPanel).index_failed, str(error))
+            self.call_from_thread(self._search_index_failed, str(error))
             return
         self.call_from_thread(self._search_index_ready, index)
 
+    def _search_index_failed(self, message: str) -> None:
+        with suppress(NoMatches):  # the reader quit while the index opened
+            self.query_one(SearchPanel).index_failed(message)
+
     def _search_index_ready(self, index: SearchIndex) -> None:
+        try:
+            panel = self.query_one(SearchPanel)
+        except NoMatches:  # the reader quit while the index opened
+            index.close()
+            return
         self.search_index = index
-        self.query_one(SearchPanel).index_ready(index)
+        panel.index_ready(index)
         self._light(self._lit_query)  # terms lit before it was ready
         self._index_own_notes(self.userdata.notes())  # as they are now, written while it opened
 

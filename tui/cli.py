@@ -268,15 +268,15 @@ def _add(options: argparse.Namespace) -> int:
     if any(map(is_url, options.files)):
         complain("fetching the video's page with yt-dlp…")
     with add_sources(options.files) as sources:
-        episode_id, added = add_files(root, sources.files, options.episode)
+        addition = add_files(root, sources.files, options.episode)
     for notice in sources.notices:
         complain(f"note: {notice}")
-    for item in added:
-        where = f"{episode_id}/{item.stored.name}" if item.stored else "already there"
+    for item in addition.files:
+        where = f"{addition.episode_id}/{item.stored.name}" if item.stored else "already there"
         say(f"{sources.shown.get(item.source, item.source)}: {item.summary} → {where}")
     options.path = root
     with _search_index(options) as search_index:
-        say(f"{episode_id}: added; {search_index.episode_count} episodes indexed")
+        say(f"{addition.summary}; {search_index.episode_count} episodes indexed")
     return EXIT_OK
 
 

@@ -23,9 +23,9 @@ from index.errors import EarmarkError, FormatError
 from index.feeds.feed import Feed, FeedItem
 from index.feeds.fetch import Fetcher, FetchError
 from index.feeds.podcast_elements import Offer
-from index.library import EPISODE_FILE
+from index.library import EPISODE_FILE, Library
 from index.model import Document
-from index.user_library import staging_folder, unused_folder
+from index.user_library import adding_lock, staging_folder, unused_folder
 
 SHOW_NOTES_FILE = "show-notes.txt"
 CHAPTERS_FILE = "chapters.json"
@@ -97,10 +97,9 @@ def bring_in(root: Path, feed: Feed, item: FeedItem, episode_id: str, fetcher: F
             problems.append(f"{who}: no transcript, chapters or show notes; nothing to read")
             return Arrival(None, item.title, None, 0, 0, tuple(problems))
         _write_settings(staging / EPISODE_FILE, feed, item, files)
-        target = root / episode_id
-        if target.exists():
-            target = unused_folder(root, episode_id)
-        staging.rename(target)
+        with adding_lock(root):  # no `earmark add` takes the folder between choice and rename
+            target = unused_folder(root, episode_id, Library.open(root))
+            staging.rename(target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)  # gone already when it was renamed in
     listed = chapters or notes

@@ -28,7 +28,10 @@ EPISODE = DEFAULT_EPISODE_DIR.name
 
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
-    return tmp_path / "userdata.sqlite3"
+    """Where the database goes: a folder of its own, so a test sees every file it leaves."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    return folder / "userdata.sqlite3"
 
 
 def test_marks_round_trip(db: Path) -> None:

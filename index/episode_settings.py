@@ -3,6 +3,7 @@
     title = "Episode 7 - Making Progress"
     show = "John's Awesome Podcast"
     date = 2024-05-01                       # or a string as written
+    audio = "episode.mp3"                   # or an http(s) URL (`index.player.audio`)
     [formats]                               # file name → format name (`index.formats.FORMATS`)
     "captions.txt" = "srt"
     [roles]                                 # file name → "transcript" or "chapters"
@@ -30,6 +31,7 @@ class EpisodeSettings:
     title: str | None = None
     show: str | None = None
     date: str | None = None
+    audio: str | None = None
     formats: dict[str, str] = field(default_factory=dict)
     roles: dict[str, str] = field(default_factory=dict)
 
@@ -62,6 +64,7 @@ def read_settings(file: Path, problems: list[str]) -> EpisodeSettings:
         title=text("title"),
         show=text("show"),
         date=text("date"),
+        audio=text("audio"),
         formats=_table(file, data, "formats", None, problems),
         roles=_table(file, data, "roles", ROLES, problems),
     )

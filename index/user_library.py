@@ -20,6 +20,7 @@ from index.errors import EarmarkError
 from index.library import EPISODE_FILE, slug
 from index.model import Document
 from index.paths import data_dir, default_library
+from index.player.audio import is_media
 
 
 def user_library() -> Path:
@@ -48,12 +49,14 @@ class AddedFile:
 
     source: Path
     stored: Path | None  # None: the episode already had the same file
-    document: Document
+    document: Document | None  # None: an audio or video file, played rather than read
 
     @property
     def summary(self) -> str:
         from index.formats import FORMATS
 
+        if self.document is None:
+            return "audio"
         label = FORMATS[self.document.format].LABEL
         document = self.document
         parts = []
@@ -77,6 +80,7 @@ def add_files(root: Path, files: list[Path], episode: str | None) -> tuple[str, 
     documents = [_read(file) for file in files]
     episode_id = slug(episode or files[0].stem)
     folder = root / episode_id
+    _refuse_audio_alone(files, documents, into_existing=episode is not None and folder.is_dir())
     if folder.is_dir() and episode is not None:
         added = [_copy_into(folder, file, doc) for file, doc in zip(files, documents, strict=True)]
         return episode_id, added
@@ -100,14 +104,29 @@ def add_files(root: Path, files: list[Path], episode: str | None) -> tuple[str, 
     ]
 
 
-def _read(file: Path) -> Document:
+def _read(file: Path) -> Document | None:
+    """The document ``file`` holds; None for an audio or video file (it is played, not read)."""
     # The parsers load only when a file is added: `earmark` itself starts without them.
     from index.formats import parse_file
 
     if not file.is_file():
         raise EarmarkError(f"{file}: no such file")
+    if is_media(file.name):
+        return None
     document, _warning = parse_file(file)
     return document
+
+
+def _refuse_audio_alone(
+    files: list[Path], documents: list[Document | None], *, into_existing: bool
+) -> None:
+    """A new episode needs something to read: audio joins a transcript, or an episode that
+    exists (the library lists only folders with documents)."""
+    if not into_existing and all(document is None for document in documents):
+        raise EarmarkError(
+            f"{files[0]}: audio alone is not an episode: add it with its transcript, "
+            "or to an episode with --episode ID"
+        )
 
 
 def _unused(root: Path, name: str) -> Path:
@@ -117,7 +136,7 @@ def _unused(root: Path, name: str) -> Path:
     return folder
 
 
-def _copy_into(folder: Path, file: Path, document: Document) -> AddedFile:
+def _copy_into(folder: Path, file: Path, document: Document | None) -> AddedFile:
     name = _stored_name(file.name)
     stem, suffix = Path(name).stem, Path(name).suffix
     target, number = folder / name, 2

@@ -175,6 +175,21 @@ async def test_mpv_killed_mid_play_is_noticed_within_a_second(
 
 
 @needs_mpv
+async def test_audio_that_fails_once_loaded_is_one_line_and_ends_mpv(
+    wav: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """As with no sound device: mpv loads the file, then cannot open the audio output."""
+    unwritable = tmp_path / "no-such-folder" / "out.wav"
+    monkeypatch.setenv(mpv.OPTIONS_VARIABLE, f"--ao=pcm --ao-pcm-file={unwritable}")
+    heard = Heard()
+    started = await mpv.start(str(wav), on_event=heard)
+    await until(lambda: heard.of(Stopped))
+    assert heard.of(Stopped) == [Stopped(f"{wav}: cannot play: audio output initialization failed")]
+    await until(lambda: not running(started.pid))
+    await started.stop()
+
+
+@needs_mpv
 async def test_stop_leaves_no_process(wav: Path) -> None:
     heard = Heard()
     started = await mpv.start(str(wav), on_event=heard)
@@ -335,3 +350,12 @@ async def test_an_mpv_that_quits_at_start_is_one_line(
         "mpv quit as it started (exit code 1): earmark needs mpv 0.33 or newer, "
         f"and only options it knows in {mpv.OPTIONS_VARIABLE}"
     )
+
+
+def test_nothing_of_the_player_loads_before_the_first_play() -> None:
+    """The reader's first paint does not wait for the client, asyncio's subprocess or JSON."""
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, tui.cli, tui.app; print(*sorted(sys.modules))"],
+        capture_output=True, text=True, check=True, cwd=REPOSITORY,
+    ).stdout.split()  # fmt: skip
+    assert [name for name in loaded if name.startswith("index.player.")] == ["index.player.audio"]

@@ -43,10 +43,10 @@ How the app uses it (Textual runs on asyncio; nothing here is imported before th
             await self.player.stop()
 
 ``on_event`` is called on the loop that called `start`, from the player's reader task, between
-the app's own handlers: it may touch widgets; it must not block, nor await `Player.stop`. The
-commands (`toggle_pause`, `seek`, `set_speed`) only send a line and return; what they change
-comes back as events. Without `stop`, mpv still quits when earmark's process ends; `stop`
-makes it immediate and reaps the process.
+the app's own handlers: it may touch widgets, and must not block. The commands (`toggle_pause`,
+`seek`, `set_speed`) only send a line and return; what they change comes back as events. Call
+them from the loop too (never from a thread worker). Without `stop`, mpv still quits when
+earmark's process ends; `stop` makes it immediate and reaps the process.
 """
 
 from __future__ import annotations
@@ -234,8 +234,7 @@ class Player:
         """End mpv: its connection closes, so it quits (killed if it lingers past a second)."""
         self._stopping = True
         self._writer.close()
-        if asyncio.current_task() is not self._reading:  # called from on_event: it ends anyway
-            await self._reading
+        await self._reading
 
     # -- the connection -----------------------------------------------------------------------
 

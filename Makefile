@@ -6,22 +6,26 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test bench fuzz lint format clean
 
+# $(call apt_install,COMMAND,PACKAGE,what goes without it): installs PACKAGE with apt-get when
+# COMMAND is missing and we are root (updating the package lists only if the install fails).
+apt_install = command -v $(1) >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+	&& (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2) >/dev/null 2>&1 \
+		|| (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2) >/dev/null)) \
+	|| echo "$(1) not installed: $(3)"; }
+
 run: $(STAMP)
 	$(BIN)/earmark data
 
 test: $(STAMP)
-	@command -v tmux >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
-		&& (apt-get install -y -qq tmux >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq tmux >/dev/null)) \
-		|| echo "tmux not installed: the real-terminal tests will be skipped"; }
+	@$(call apt_install,tmux,tmux,the real-terminal tests will be skipped)
+	@$(call apt_install,mpv,mpv,the player tests will be skipped)
 	$(BIN)/python -m pytest
 
 # Search measured at scale: a few minutes (it builds a 1,000-episode index); not part of `make test`.
 # Writes tests/bench/RESULTS.md; then the note placement measures on the dev labels (shared/eval, if
 # beside the repository) and the held-out samples.
 bench: $(STAMP)
-	@command -v rg >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
-		&& (apt-get install -y -qq ripgrep >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq ripgrep >/dev/null)) \
-		|| echo "ripgrep not installed: the search benchmark compares with grep -r"; }
+	@$(call apt_install,rg,ripgrep,the search benchmark compares with grep -r)
 	$(BIN)/python -m tests.bench.run
 	$(BIN)/python -m tests.bench.related_eval
 

@@ -5,6 +5,7 @@
     date = 2024-05-01                       # or a string as written
     url = "https://example.org/episodes/7"  # the episode's page
     guests = ["Jane Doe"]
+    audio = "episode.mp3"                   # or an http(s) URL (`index.player.audio`)
     [formats]                               # file name → format name (`index.formats.FORMATS`)
     "captions.txt" = "srt"
     [roles]                                 # file name → "transcript" or "chapters"
@@ -38,6 +39,7 @@ class EpisodeSettings:
     date: str | None = None
     url: str | None = None
     guests: tuple[str, ...] = ()
+    audio: str | None = None
     formats: dict[str, str] = field(default_factory=dict)
     roles: dict[str, str] = field(default_factory=dict)
 
@@ -72,6 +74,7 @@ def read_settings(file: Path, problems: list[str]) -> EpisodeSettings:
         date=text("date"),
         url=text("url"),
         guests=_names(file, data, problems),
+        audio=text("audio"),
         formats=_table(file, data, "formats", None, problems),
         roles=_table(file, data, "roles", ROLES, problems),
     )

@@ -28,6 +28,7 @@ from index.episode_cache import EpisodeCache, fingerprint
 from index.errors import EarmarkError, FormatError
 from index.model import Chapter, Document, Episode, Note, Pickled
 from index.paths import cache_dir
+from index.player.audio import episode_audio, is_media
 from index.text import visible
 from index.untrusted import sanitized
 
@@ -46,11 +47,13 @@ _DASHES = re.compile(r"-+")
 
 @dataclass(frozen=True, slots=True)
 class _Folder:
-    """The files that make one episode; ``settings`` is its ``episode.toml``, if it may have one."""
+    """The files that make one episode; ``settings`` is its ``episode.toml``, if it may have one;
+    ``media`` its audio and video files (played, never parsed)."""
 
     id: str
     files: tuple[Path, ...]
     settings: Path | None = None
+    media: tuple[Path, ...] = ()
 
     @property
     def key(self) -> str:
@@ -60,7 +63,7 @@ class _Folder:
 
     def fingerprint(self) -> str:
         settings = (self.settings,) if self.settings and self.settings.is_file() else ()
-        return fingerprint(self.id, self.files + settings)
+        return fingerprint(self.id, self.files + settings + self.media)
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,25 +231,34 @@ def _episode_folders(root: Path, problems: list[str]) -> list[_Folder]:
     folders = [Path(entry.path) for entry in entries if _is_dir(entry)]
     if not folders:
         files = _documents(entries, problems)
-        return [_Folder(slug(root.name), files, root / EPISODE_FILE)] if files else []
+        media = _media(entries)
+        return [_Folder(slug(root.name), files, root / EPISODE_FILE, media)] if files else []
     found = []
     for folder in folders:
-        if files := _documents(_visible_entries(folder, problems), problems):
-            found.append(_Folder(slug(folder.name), files, folder / EPISODE_FILE))
+        folder_entries = _visible_entries(folder, problems)
+        if files := _documents(folder_entries, problems):
+            found.append(
+                _Folder(slug(folder.name), files, folder / EPISODE_FILE, _media(folder_entries))
+            )
     found += [_Folder(slug(file.stem), (file,)) for file in _documents(entries, problems)]
     return _unique_ids(found)
 
 
 def _documents(entries: list[os.DirEntry[str]], problems: list[str]) -> tuple[Path, ...]:
-    """The files among ``entries``; what is neither a file nor a folder is reported."""
+    """The files among ``entries`` but media; what is neither a file nor a folder is reported."""
     files = []
     for entry in entries:
         if _is_file(entry):
-            if entry.name != EPISODE_FILE:
+            if entry.name != EPISODE_FILE and not is_media(entry.name):
                 files.append(Path(entry.path))
         elif not _is_dir(entry):
             problems.append(f"{entry.path}: {_not_a_file(Path(entry.path))}; not read")
     return tuple(files)
+
+
+def _media(entries: list[os.DirEntry[str]]) -> tuple[Path, ...]:
+    """The audio and video files among ``entries``: an episode's recording, not documents."""
+    return tuple(Path(entry.path) for entry in entries if is_media(entry.name) and _is_file(entry))
 
 
 def _is_file(entry: os.DirEntry[str]) -> bool:
@@ -326,6 +338,9 @@ def _load_episode(folder: _Folder, problems: list[str]) -> Episode | None:
     # Imported here: linking needs the stemmer (from Whoosh), which a warm start never touches.
     from index.related import link_notes
 
+    if folder.settings is not None:
+        audio = episode_audio(folder.settings, settings.audio, folder.media, problems)
+        episode = replace(episode, audio=audio)
     return sanitized(link_notes(episode))  # episode.toml's values, names derived from files
 
 

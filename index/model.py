@@ -151,6 +151,8 @@ class Episode(Pickled):
     chapters: tuple[Chapter, ...]
     turns: tuple[Turn, ...]
     notes: tuple[Note, ...] = field(default=())
+    # What plays it: an audio or video file's absolute path, or an http(s) URL (`index.player`).
+    audio: str | None = None
 
     def find_turn(self, index: int) -> Turn | None:
         """The turn at ``index``; None when the transcript has no such turn (any more)."""

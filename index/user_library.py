@@ -30,6 +30,7 @@ from index.errors import EarmarkError
 from index.library import EPISODE_FILE, EpisodeInfo, Library, slug
 from index.model import Document
 from index.paths import data_dir, default_library
+from index.player.audio import is_media
 from index.text import clean_line
 
 # A new episode folder's name, in bytes of UTF-8: well under a file name's 255, with room for
@@ -77,12 +78,14 @@ class AddedFile:
 
     source: Path
     stored: Path | None  # None: the episode already had the same file
-    document: Document
+    document: Document | None  # None: an audio or video file, played rather than read
 
     @property
     def summary(self) -> str:
         from index.formats import FORMATS
 
+        if self.document is None:
+            return "audio"
         label = FORMATS[self.document.format].LABEL
         document = self.document
         parts = []
@@ -130,6 +133,7 @@ def add_files(root: Path, files: list[Path], episode: str | None) -> Addition:
         with adding_lock(root):
             library = Library.open(root)
             existing = _named_episode(library, name) if name is not None else None
+            _refuse_audio_alone(files, documents, into_existing=existing is not None)
             if existing is None:
                 return _add_new(root, library, files, documents, name)
             folder = library.folder(existing.id)
@@ -167,7 +171,11 @@ def _named_episode(library: Library, name: str) -> EpisodeInfo | None:
 
 
 def _add_new(
-    root: Path, library: Library, files: list[Path], documents: list[Document], name: str | None
+    root: Path,
+    library: Library,
+    files: list[Path],
+    documents: list[Document | None],
+    name: str | None,
 ) -> Addition:
     base = slug(name or _title(documents) or files[0].stem, NEW_FOLDER_BYTES)
     folder = unused_folder(root, base, library)
@@ -200,9 +208,9 @@ def adding_lock(root: Path) -> Iterator[None]:
         yield
 
 
-def _read(file: Path) -> Document:
-    """The document in ``file``. Only a regular file is opened: a named pipe would block
-    and ``/dev/zero`` never ends."""
+def _read(file: Path) -> Document | None:
+    """The document in ``file``; None for an audio or video file (it is played, not read).
+    Only a regular file is opened: a named pipe would block and ``/dev/zero`` never ends."""
     # The parsers load only when a file is added: `earmark` itself starts without them.
     from index.formats import parse_file
 
@@ -214,14 +222,29 @@ def _read(file: Path) -> Document:
         raise EarmarkError(f"{file}: cannot read: {error.strerror}") from None
     if not stat.S_ISREG(mode):
         raise EarmarkError(f"{file}: not a regular file")
+    if is_media(file.name):
+        return None
     document, _warning = parse_file(file)
     return document
 
 
-def _title(documents: list[Document]) -> str | None:
+def _refuse_audio_alone(
+    files: list[Path], documents: list[Document | None], *, into_existing: bool
+) -> None:
+    """A new episode needs something to read: audio joins a transcript, or an episode that
+    exists (the library lists only folders with documents)."""
+    if not into_existing and all(document is None for document in documents):
+        raise EarmarkError(
+            f"{files[0]}: audio alone is not an episode: add it with its transcript, "
+            "or to an episode with --episode ID"
+        )
+
+
+def _title(documents: list[Document | None]) -> str | None:
     """The title the episode will show: the transcript's, else the first another file gives
     (as `index.library.assemble` picks it)."""
-    leading = sorted(documents, key=lambda document: not document.turns)
+    read = [document for document in documents if document is not None]
+    leading = sorted(read, key=lambda document: not document.turns)
     return next((document.title for document in leading if document.title), None)
 
 
@@ -241,7 +264,9 @@ def unused_folder(root: Path, name: str, library: Library) -> Path:
     return folder
 
 
-def _copy_files(folder: Path, files: list[Path], documents: list[Document]) -> list[AddedFile]:
+def _copy_files(
+    folder: Path, files: list[Path], documents: list[Document | None]
+) -> list[AddedFile]:
     """Copy each file into ``folder`` under a name the library reads; one identical to a file
     already there (or earlier in ``files``) is not copied again. Every copy is written and
     synced under a hidden name first and renamed once all are: a failure leaves the folder as

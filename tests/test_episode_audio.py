@@ -11,7 +11,7 @@ import pytest
 from index.errors import EarmarkError
 from index.library import Library
 from index.player.audio import NO_AUDIO, episode_audio, is_media
-from index.user_library import add_files, open_user_library
+from index.user_library import LOCK_FILE, add_files, open_user_library
 from tests.audio import write_wav
 from tests.seeds import FORMAT_EXAMPLES_DIR
 from tui.cli import main
@@ -127,19 +127,24 @@ def test_add_takes_audio_into_an_episode_that_exists(tmp_path: Path) -> None:
     root = open_user_library()
     add_files(root, [SRT], "Talk")
     audio = write_wav(tmp_path / "recording.mp3", 1)  # the suffix counts, not the bytes
-    episode_id, added = add_files(root, [audio], "talk")
-    assert (episode_id, [item.summary for item in added]) == ("talk", ["audio"])
+    addition = add_files(root, [audio], "talk")
+    assert (addition.episode_id, [item.summary for item in addition.files]) == ("talk", ["audio"])
     assert Library.open(root).episode("talk").audio == str(root / "talk" / "recording.mp3")
+
+
+def episode_folders() -> list[str]:
+    """What the library holds, but the lock that keeps adds one at a time."""
+    return sorted(p.name for p in open_user_library().iterdir() if p.name != LOCK_FILE)
 
 
 def test_add_of_audio_alone_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     audio = write_wav(tmp_path / "talk.wav", 1)
-    before = sorted(path.name for path in open_user_library().iterdir())
+    before = episode_folders()
     assert main(["add", str(audio)]) == 1
     assert capsys.readouterr().err == (
         f"earmark: {audio}: audio alone is not an episode: add it with its transcript, "
         "or to an episode with --episode ID\n"
     )
-    assert sorted(path.name for path in open_user_library().iterdir()) == before
+    assert episode_folders() == before
     with pytest.raises(EarmarkError):
         add_files(open_user_library(), [audio], "A new one")

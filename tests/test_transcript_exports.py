@@ -150,9 +150,10 @@ SUBTITLES = REALWORLD / f"{VIDEO}.en.vtt"
 
 def test_info_json_and_subtitles_added_together_are_one_episode() -> None:
     root = open_user_library()
-    episode_id, added = add_files(root, [INFO_JSON, SUBTITLES], None)
+    addition = add_files(root, [INFO_JSON, SUBTITLES], None)
+    episode_id = addition.episode_id
     assert episode_id == "fixing-a-wobbly-chair-properly"  # the video's title, not "…-info"
-    assert [item.summary for item in added] == [
+    assert [item.summary for item in addition.files] == [
         "yt-dlp info JSON: 4 chapters, 4 notes",
         "WebVTT captions: 7 turns, 2 speakers",
     ]
@@ -182,7 +183,7 @@ def test_info_json_and_subtitles_added_together_are_one_episode() -> None:
 
 def test_an_info_json_alone_is_an_episode_of_chapters_and_notes() -> None:
     root = open_user_library()
-    episode_id, _ = add_files(root, [INFO_JSON], None)
+    episode_id = add_files(root, [INFO_JSON], None).episode_id
     episode = Library.open(root).episode(episode_id)
     assert episode.turns == ()
     assert len(episode.chapters) == 4

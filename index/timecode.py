@@ -32,6 +32,38 @@ def parse_time(text: str) -> int:
     return seconds
 
 
+_UNITS = re.compile(r"^(?:(?P<h>\d+)\s*h)?\s*(?:(?P<m>\d+)\s*m(?:in)?)?\s*(?:(?P<s>\d+)\s*s)?$")
+_LOOSE_CLOCK = re.compile(r"^(?:(?P<h>\d+):)?(?P<m>\d+):(?P<s>[0-5]\d)(?:[.,]\d+)?$")
+# Seconds a moment may name: past this (over 115 days) it is no moment of an episode.
+MAX_MOMENT = 10_000_000
+
+
+def parse_moment(text: str) -> int:
+    """A moment as people paste it → seconds: ``1:05:00``, ``65:00``, ``00:01:05.250``,
+    ``1h5m``, ``65m``, ``1h 5m 30s``, ``3900s``, ``3900``, or a link with ``t=`` (YouTube's
+    ``?t=3900``, ``&t=1h5m``, a page's ``#t=3900``). Raises TimecodeError for anything else."""
+    moment = text.strip()
+    if "t=" in moment:
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(moment)
+        for pair in f"{parts.query}&{parts.fragment}".split("&"):
+            key, _, value = pair.partition("=")
+            if key == "t" and value:
+                moment = value
+                break
+    seconds: int | None = None
+    if moment.isdigit():
+        seconds = int(moment)
+    elif match := _LOOSE_CLOCK.match(moment):
+        seconds = int(match["h"] or 0) * 3600 + int(match["m"]) * 60 + int(match["s"])
+    elif moment and (match := _UNITS.match(moment.lower())):
+        seconds = int(match["h"] or 0) * 3600 + int(match["m"] or 0) * 60 + int(match["s"] or 0)
+    if seconds is None or seconds > MAX_MOMENT:
+        raise TimecodeError(f"not a time: {text.strip()!r}")
+    return seconds
+
+
 def parse_span(text: str) -> Span:
     """``"39:13-39:18"`` (hyphen, en or em dash) or a single time → a Span in seconds."""
     match = _SPAN.match(text.strip())

@@ -8,6 +8,7 @@ from index.timecode import (
     find_spans,
     format_span,
     format_time,
+    parse_moment,
     parse_span,
     parse_spans,
     parse_time,
@@ -115,3 +116,31 @@ def test_format_then_parse_round_trips(seconds: int) -> None:
     assert parse_time(format_time(seconds, hours=True)) == seconds
     if seconds < 24 * 3600:
         assert parse_time(format_time(seconds)) == seconds
+
+
+@pytest.mark.parametrize(
+    ("pasted", "seconds"),
+    [
+        ("1:05:00", 3900),
+        ("65:00", 3900),
+        ("00:01:05.250", 65),
+        ("1h5m", 3900),
+        ("1h 5m 30s", 3930),
+        ("65m", 3900),
+        ("65min", 3900),
+        ("3900s", 3900),
+        ("3900", 3900),
+        (" 12 ", 12),
+        ("https://www.youtube.com/watch?v=abc&t=3900s", 3900),
+        ("https://youtu.be/abc?t=1h5m", 3900),
+        ("https://example.com/episode#t=3900", 3900),
+    ],
+)
+def test_a_moment_as_people_paste_it(pasted: str, seconds: int) -> None:
+    assert parse_moment(pasted) == seconds
+
+
+@pytest.mark.parametrize("pasted", ["", "x", "1:5", "12:60", "h", "https://example.com/", "9" * 12])
+def test_what_is_no_moment_is_refused(pasted: str) -> None:
+    with pytest.raises(TimecodeError):
+        parse_moment(pasted)

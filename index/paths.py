@@ -27,6 +27,12 @@ def data_dir() -> Path:
     return home / "data" if home else platformdirs.user_data_path(APP_NAME)
 
 
+def config_dir() -> Path:
+    """The reader's settings (``config.toml``): written by the person, only read by earmark."""
+    home = _home()
+    return home / "config" if home else platformdirs.user_config_path(APP_NAME)
+
+
 def default_library() -> Path:
     """The bundled library: ``index/data`` in an installed wheel, ``data/`` in a checkout."""
     package = Path(__file__).resolve().parent

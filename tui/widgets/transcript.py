@@ -29,7 +29,8 @@ from tui.transcript_layout import Layout, Line, lay_out
 
 GUTTER = 2
 BOOKMARK = "★"  # in the gutter, on the header line of a bookmarked turn
-SPEAKER_COLORS = ("#5fafff", "#ffaf5f", "#87d787", "#d787d7", "#d7d75f", "#5fd7d7")
+# Speakers take these in order of appearance; each is styled by the theme (DEFAULT_CSS).
+SPEAKER_CLASSES = tuple(f"transcript--speaker-{n}" for n in range(1, 7))
 # A function that finds the lit spans (start, end) in a paragraph.
 Highlighter = Callable[[str], list[tuple[int, int]]]
 
@@ -37,6 +38,16 @@ Highlighter = Callable[[str], list[tuple[int, int]]]
 class Transcript(ScrollView, can_focus=True):
     """Speaker turns with timestamps; ``cursor`` is the index of the current turn."""
 
+    # Every colour comes from the theme, so that light themes read as well as dark ones.
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "transcript--cursor",
+        "transcript--bookmark",
+        "transcript--chapter",
+        "transcript--rule",
+        "transcript--time",
+        "transcript--lit",
+        *SPEAKER_CLASSES,
+    }
     DEFAULT_CSS = """
     Transcript {
         background: $surface;
@@ -46,6 +57,18 @@ class Transcript(ScrollView, can_focus=True):
            lays it out once, at the width it keeps. */
         scrollbar-gutter: stable;
     }
+    Transcript > .transcript--cursor { color: $accent; }
+    Transcript > .transcript--bookmark { color: $text-warning; text-style: bold; }
+    Transcript > .transcript--chapter { color: $text-secondary; text-style: bold; }
+    Transcript > .transcript--rule { color: $secondary 60%; }
+    Transcript > .transcript--time { color: $text-muted; }
+    Transcript > .transcript--lit { background: $warning; color: $text; text-style: bold; }
+    Transcript > .transcript--speaker-1 { color: $text-primary; text-style: bold; }
+    Transcript > .transcript--speaker-2 { color: $text-warning; text-style: bold; }
+    Transcript > .transcript--speaker-3 { color: $text-success; text-style: bold; }
+    Transcript > .transcript--speaker-4 { color: $text-accent; text-style: bold; }
+    Transcript > .transcript--speaker-5 { color: $text-secondary; text-style: bold; }
+    Transcript > .transcript--speaker-6 { color: $text-error; text-style: bold; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -78,18 +101,15 @@ class Transcript(ScrollView, can_focus=True):
         self._highlighter: Highlighter | None = None
         self._lit: dict[tuple[int, int], list[tuple[int, int]]] = {}
         self._strips: LRUCache[tuple[int, bool], Strip] = LRUCache(2048)
-        self._speaker_styles: dict[str, Style] = {}
         self._bookmarks: set[int] = set()
+        self._speaker_numbers: dict[str, int] = {}  # in order of appearance
 
     # -- what is shown -------------------------------------------------------------------------
 
     def show_episode(self, episode: Episode, turn: int = 0) -> None:
         self.episode = episode
-        speakers = dict.fromkeys(t.speaker for t in episode.turns)
-        self._speaker_styles = {
-            name: Style(color=SPEAKER_COLORS[i % len(SPEAKER_COLORS)], bold=True)
-            for i, name in enumerate(speakers)
-        }
+        speakers = dict.fromkeys(turn.speaker for turn in episode.turns)
+        self._speaker_numbers = {name: number for number, name in enumerate(speakers)}
         self._lit.clear()
         self._relayout()
         self.go_to_turn(turn, force_message=True)
@@ -233,14 +253,30 @@ class Transcript(ScrollView, can_focus=True):
             self._strips[key] = strip
         return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
 
+    def on_mount(self) -> None:
+        self.watch(self.app, "theme", self._theme_changed, init=False)
+
+    def _theme_changed(self) -> None:
+        self._strips.clear()  # painted in the old theme's colours
+        self.refresh()
+
+    def _style(self, component: str) -> Style:
+        # Whole, not partial: a colour with alpha ($text-muted) is blended with the background
+        # only then (partial gave white on the light themes).
+        return self.rich_style + self.get_component_rich_style(component)
+
+    def _speaker_style(self, speaker: str) -> Style:
+        number = self._speaker_numbers.get(speaker, 0)
+        return self._style(SPEAKER_CLASSES[number % len(SPEAKER_CLASSES)])
+
     def _paint(self, line: Line, current: bool) -> Strip:
         assert self.episode is not None
         base = self.rich_style
         cursor_mark = "▌" if current and line.kind != "blank" else " "
         bookmarked = line.kind == "header" and line.turn in self._bookmarks
         gutter = [
-            Segment(cursor_mark, base + Style(color="#5f87ff")),
-            Segment(BOOKMARK if bookmarked else " ", base + Style(color="#ffd75f", bold=True)),
+            Segment(cursor_mark, self._style("transcript--cursor")),
+            Segment(BOOKMARK if bookmarked else " ", self._style("transcript--bookmark")),
         ]
         turn = self.episode.turns[line.turn]
         if line.kind == "chapter":
@@ -248,18 +284,18 @@ class Transcript(ScrollView, can_focus=True):
             title = f"── {chapter.title} "
             segments = [
                 Segment("  ", base),
-                Segment(title, base + Style(color="#af87ff", bold=True)),
+                Segment(title, self._style("transcript--chapter")),
                 Segment(
-                    "─" * max(self._text_width - cell_len(title), 0), base + Style(color="#5f5f87")
+                    "─" * max(self._text_width - cell_len(title), 0),
+                    self._style("transcript--rule"),
                 ),
             ]
         elif line.kind == "header":
-            speaker = self._speaker_styles.get(turn.speaker, Style(bold=True))
             segments = [
                 *gutter,
-                Segment(_time_label(turn), base + Style(dim=True)),
+                Segment(_time_label(turn), self._style("transcript--time")),
                 Segment("  ", base),
-                Segment(turn.speaker, base + speaker),
+                Segment(turn.speaker, self._speaker_style(turn.speaker)),
             ]
         elif line.kind == "text":
             segments = [*gutter, *self._text_segments(line, base)]
@@ -272,7 +308,7 @@ class Transcript(ScrollView, can_focus=True):
         paragraph = self.episode.turns[line.turn].paragraphs[line.paragraph]
         lit = self._lit_spans(line.turn, line.paragraph, paragraph)
         segments, at = [], line.start
-        style_lit = base + Style(color="black", bgcolor="#ffd75f", bold=True)
+        style_lit = self._style("transcript--lit")
         for start, end in lit:
             start, end = max(start, line.start), min(end, line.end)
             if start >= end:

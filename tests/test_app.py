@@ -404,6 +404,24 @@ async def test_enter_esc_and_q_answer_while_a_pasted_query_is_searched(
         release.set()
 
 
+async def test_the_panel_says_what_a_pasted_query_left_out(library: Library) -> None:
+    from textual import events
+    from textual.widgets import Input, Static
+
+    pasted = " ".join(f"word{number}" for number in range(1_000))
+    app = EarmarkApp(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.search_index is not None)
+        await pilot.press("slash")
+        panel = app.query_one(SearchPanel)
+        panel.query_one(Input).post_message(events.Paste(pasted))
+        status = panel.query_one("#search-status", Static)
+        await wait_for(pilot, lambda: "left out" in str(status.render()))
+        assert str(status.render()).startswith(
+            "No results · only the first 2,000 characters were searched · "
+        )
+
+
 async def test_a_search_cut_short_runs_again_unhurried(
     library: Library, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -382,9 +382,12 @@ class _TimedSearcher(Searcher):
     deadline: float | None = None  # `time.perf_counter`; the segments' searchers ask this one
 
     def postings(self, fieldname: str, text: bytes, weighting: Any = None, qf: int = 1) -> Any:
-        matcher = super().postings(fieldname, text, weighting, qf)
-        top = self.parent() if self.parent else self
-        return _TimedMatcher(matcher, top.deadline) if top.deadline is not None else matcher
+        deadline = (self.parent() if self.parent else self).deadline
+        if deadline is None:
+            return super().postings(fieldname, text, weighting, qf)
+        if time.perf_counter() > deadline:  # a query of many terms opens many posting lists
+            raise TimeLimit
+        return _TimedMatcher(super().postings(fieldname, text, weighting, qf), deadline)
 
 
 class _TimedMatcher(WrappingMatcher):

@@ -17,8 +17,8 @@ operators are ignored, ``*`` or ``~`` alone mean nothing. A query that means not
 only stop words, only exclusions) has no Whoosh query and finds nothing.
 
 The work a query makes is bounded whatever is typed or pasted, because every term costs a
-posting list and every expansion a scan of the index's words (a pasted 1,000-word query took
-seconds to compile and rank, 300 fuzzy words 30 s at 1,000 episodes): the first
+posting list and every expansion a scan of the index's words (at 1,000 episodes, 1,000 words
+and operators took 10 s to compile and rank, 300 fuzzy words 4.5 minutes): the first
 ``MAX_QUERY_CHARS`` characters are read; a repeated term or clause counts once; the first
 ``MAX_TERMS`` different terms are searched, at most ``MAX_EXPANSIONS`` of them filter or fuzzy
 words; a phrase is its first ``MAX_PHRASE_TERMS`` terms. What was left out is said in

@@ -138,7 +138,7 @@ def _long_query_report(row: dict[str, Any], runs: int) -> list[str]:
         "",
         "# Long queries",
         "",
-        f"On the {_library_name(row['size'])} library, {runs} runs each: milliseconds, median "
+        f"On the {_library_of(row['size'])}, {runs} runs each: milliseconds, median "
         "(min–max), and the share of runs the limit cut. Queries are made of the first "
         "episode's words; a query is read up to its first 2,000 characters and 32 different "
         "terms (`index/query.py`), and compiling and ranking stop at the time limit.",
@@ -184,6 +184,10 @@ def _startup_report(rows: list[dict[str, Any]], runs: int) -> list[str]:
             f"| {hello:.3f} | {over:.3f}{_mark(over <= PAINT_OVER_HELLO_TARGET_S)} |"
         )
     return lines
+
+
+def _library_of(size: int | str) -> str:
+    return "bundled library" if size == "default" else f"{size:,}-episode library"
 
 
 def _library_name(size: int | str) -> str:

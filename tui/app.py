@@ -2,8 +2,8 @@
 
 Data flows one way: the `Library` (files → model → links) is opened before the app starts; the
 app shows one episode at a time and routes the panes' messages (`TurnChanged`, `ChapterChosen`,
-`NoteChosen`, `HitChosen`). The search index is opened in a thread after the first paint, so
-Whoosh is never on the start-up path.
+`NoteChosen`, `HitChosen`, `TermsFound`). The search index is opened in a thread after the first
+paint, so Whoosh is never on the start-up path, and the UI thread never searches it.
 """
 
 from __future__ import annotations

@@ -48,6 +48,8 @@ Ranked = list[tuple[float, int]]
 _Block = tuple[int, float, Callable[[], tuple[list[int], list[float]]]]
 # How many terms' postings (in each segment) a `PostingsCache` keeps: a few queries' worth.
 POSTINGS_CACHED = 16
+# How many block headers are read between two looks at the clock.
+BLOCKS_PER_CHECK = 32
 
 
 class OutOfTime(Exception):
@@ -105,10 +107,10 @@ def _single(
     for reader, offset in _segments(searcher):
         deleted = reader.deleted_docs_set  # cached by the reader
         for _, max_weight, read in _blocks(reader, term):
-            if len(heap) == limit and saturated(idf, max_weight) <= heap[0][0]:
-                continue
             if time.perf_counter() > deadline:
                 raise OutOfTime(_ranked(heap))
+            if len(heap) == limit and saturated(idf, max_weight) <= heap[0][0]:
+                continue
             ids, weights = read()
             for docnum, weight in zip(ids, weights, strict=True):
                 if docnum in deleted:
@@ -141,9 +143,10 @@ def _intersection(
             if not all(term in reader for term in terms):
                 continue
             order = sorted(range(len(terms)), key=lambda i: reader.doc_frequency(*terms[i]))
-            rarest, others = order[0], {i: cache.get(reader, terms[i]) for i in order[1:]}
+            rarest = order[0]
+            others = {i: cache.get(reader, terms[i], deadline) for i in order[1:]}
             deleted = reader.deleted_docs_set  # cached by the reader
-            by_weight = cache.get(reader, terms[rarest]).by_weight(deadline)
+            by_weight = cache.get(reader, terms[rarest], deadline).by_weight(deadline)
             most = {i: tables[i][postings.max_weight] for i, postings in others.items()}
             for weight in sorted(by_weight, reverse=True):
                 level = tables[rarest][weight]
@@ -243,14 +246,17 @@ class _ScoreTable(dict[float, float]):
 
 
 class _Postings:
-    """One term's postings in one segment: the block headers read at once, a block decoded
-    when a document in it is first looked up, or all of them for `by_weight`."""
+    """One term's postings in one segment: the block headers read at once (until
+    ``deadline``), a block decoded when a document in it is first looked up, or all of them
+    for `by_weight`."""
 
-    def __init__(self, reader: SegmentReader, term: tuple[str, str]) -> None:
+    def __init__(self, reader: SegmentReader, term: tuple[str, str], deadline: float) -> None:
         self.last_ids: list[int] = []
         self.max_weights: list[float] = []
         self._reads: list[Callable[[], tuple[list[int], list[float]]]] = []
-        for last_id, max_weight, read in _blocks(reader, term):
+        for count, (last_id, max_weight, read) in enumerate(_blocks(reader, term)):
+            if count % BLOCKS_PER_CHECK == 0 and time.perf_counter() > deadline:
+                raise OutOfTime([])
             self.last_ids.append(last_id)
             self.max_weights.append(max_weight)
             self._reads.append(read)
@@ -293,11 +299,11 @@ class PostingsCache:
         self.size = size
         self._cached: OrderedDict[tuple[SegmentReader, str, str], _Postings] = OrderedDict()
 
-    def get(self, reader: SegmentReader, term: tuple[str, str]) -> _Postings:
+    def get(self, reader: SegmentReader, term: tuple[str, str], deadline: float) -> _Postings:
         key = (reader, *term)
         postings = self._cached.pop(key, None)
         if postings is None:
-            postings = _Postings(reader, term)
+            postings = _Postings(reader, term, deadline)
         self._cached[key] = postings  # the most recent, last
         while len(self._cached) > self.size:
             self._cached.popitem(last=False)

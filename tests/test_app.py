@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -412,6 +414,66 @@ async def test_escape_closes_search_and_leaves_the_terms_lit(library: Library) -
         assert "sentient" in library.episodes[0].turns[transcript.cursor].text.lower()
 
 
+async def test_enter_esc_and_q_answer_while_a_pasted_query_is_searched(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """1,000 words pasted into the search, whose ranking is still going on: Enter, Esc and q
+    are handled at once, since the UI thread never searches nor waits for the index."""
+    from textual import events
+    from textual.widgets import Input
+
+    from index.search import SearchIndex
+
+    ranking, release, ranked = threading.Event(), threading.Event(), threading.Event()
+    rank = SearchIndex._rank
+
+    def slow_rank(self: SearchIndex, *args: object) -> object:
+        ranking.set()
+        release.wait(timeout=10)
+        found = rank(self, *args)  # type: ignore[arg-type]
+        ranked.set()
+        return found
+
+    monkeypatch.setattr(SearchIndex, "_rank", slow_rank)
+    pasted = " ".join(" ".join(t.text for t in library.episodes[0].turns).split()[:1_000])
+    app = EarmarkApp(library)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_for(pilot, lambda: app.search_index is not None)
+            await pilot.press("slash")
+            panel = app.query_one(SearchPanel)
+            panel.query_one(Input).post_message(events.Paste(pasted))
+            await wait_for(pilot, ranking.is_set)
+            await pilot.press("enter")  # chosen when the answer comes
+            assert panel.has_class("open") and not ranked.is_set()
+            await pilot.press("escape")
+            assert not panel.has_class("open") and not ranked.is_set()
+            await pilot.pause()  # the Closed message: the transcript takes the focus
+            assert app.focused is app.query_one(Transcript) and not ranked.is_set()
+            await pilot.press("q")
+            assert app.return_code == 0 and not ranked.is_set()
+    finally:
+        release.set()
+
+
+async def test_the_panel_says_what_a_pasted_query_left_out(library: Library) -> None:
+    from textual import events
+    from textual.widgets import Input, Static
+
+    pasted = " ".join(f"word{number}" for number in range(1_000))
+    app = EarmarkApp(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.search_index is not None)
+        await pilot.press("slash")
+        panel = app.query_one(SearchPanel)
+        panel.query_one(Input).post_message(events.Paste(pasted))
+        status = panel.query_one("#search-status", Static)
+        await wait_for(pilot, lambda: "left out" in str(status.render()))
+        assert str(status.render()).startswith(
+            "No results · only the first 2,000 characters were searched · "
+        )
+
+
 async def test_a_search_cut_short_runs_again_unhurried(
     library: Library, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -420,10 +482,10 @@ async def test_a_search_cut_short_runs_again_unhurried(
     search = SearchIndex.search
 
     def out_of_time_at_keystroke_speed(self: SearchIndex, query: str, limit: int = 20, **kw):
+        found = search(self, query, limit, **kw)
         if "time_limit" not in kw:  # what a keystroke search finds before its limit: nothing
-            self.timed_out = True
-            return []
-        return search(self, query, limit, **kw)
+            return dataclasses.replace(found, hits=(), timed_out=True)
+        return found
 
     monkeypatch.setattr(SearchIndex, "search", out_of_time_at_keystroke_speed)
     app = EarmarkApp(library)

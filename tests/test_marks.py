@@ -126,7 +126,7 @@ async def test_write_edit_search_and_delete_a_note(library: Library) -> None:
         # Searchable at once, as kind:own.
         hits = []
         await wait_for(
-            pilot, lambda: hits.extend(app.search_index.search("kind:own zebrafish")) or hits
+            pilot, lambda: hits.extend(app.search_index.search("kind:own zebrafish").hits) or hits
         )
         assert hits[0].id == note.note_id
 
@@ -146,7 +146,7 @@ async def test_write_edit_search_and_delete_a_note(library: Library) -> None:
         await pilot.press("y")
         await wait_for(pilot, lambda: app.userdata.notes(EPISODE) == [])
         await wait_for(pilot, lambda: not any("Zebrafish" in t for t in side_texts(app)))
-        await wait_for(pilot, lambda: not app.search_index.search("kind:own zebrafish"))
+        await wait_for(pilot, lambda: not app.search_index.search("kind:own zebrafish").hits)
 
 
 async def test_escape_asks_before_discarding_a_note(library: Library) -> None:

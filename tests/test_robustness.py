@@ -4,6 +4,8 @@ export still exits 0 with the whole episode, and says one line naming the bad en
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import os
 import shutil
@@ -11,7 +13,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -159,3 +161,147 @@ def test_kill_9_during_a_rebuild_leaves_a_usable_index(
     searched = _run("search", "value function", str(library_of_ten), "--json", home=home)
     assert searched.returncode == 0 and "Traceback" not in searched.stderr
     assert json.loads(searched.stdout)
+
+
+def _index_folders(home: Path) -> list[Path]:
+    return sorted(home.glob("cache/search/*/index-*"))
+
+
+def _gone(pid: int) -> bool:
+    """Whether process ``pid`` has ended (a zombie nobody reaps yet counts as ended)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    stat = Path(f"/proc/{pid}/stat")
+    return stat.exists() and stat.read_text().rsplit(")", 1)[1].split()[0] == "Z"
+
+
+# A real `earmark index --rebuild` whose build is parallel from two episodes on (as it is from
+# PARALLEL_FROM_EPISODES), stopped after two episodes as if the build were long: its two
+# worker processes are up (one starts per batch of 100 documents), their pids printed.
+SLOW_PARALLEL_REBUILD = """
+import multiprocessing, sys, time
+import index.search as search
+search.PARALLEL_FROM_EPISODES = 2
+def slow(done, total, shown=[]):
+    if done == 2 and not shown:
+        shown.append(True)
+        print(*(child.pid for child in multiprocessing.active_children()), flush=True)
+        time.sleep(600)
+original = search._add_episodes
+search._add_episodes = lambda writer, library, ids, progress: original(writer, library, ids, slow)
+from tui.cli import main
+sys.exit(main(["index", sys.argv[1], "--rebuild"]))
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads process states in /proc")
+def test_kill_9_of_a_parallel_rebuild_leaves_no_worker_and_no_folder(
+    tmp_path: Path,
+) -> None:
+    from tests.bench.synth import write_library
+
+    library = write_library(tmp_path / "library", 3)
+    home = tmp_path / "home"
+    env = {**os.environ, "EARMARK_HOME": str(home)}
+    command = [sys.executable, "-c", SLOW_PARALLEL_REBUILD, str(library)]
+    rebuild = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True)
+    workers: list[int] = []
+    try:
+        assert rebuild.stdout is not None
+        workers += map(int, rebuild.stdout.readline().split())
+        assert len(workers) == 2
+        (half_built,) = _index_folders(home)
+        rebuild.send_signal(signal.SIGKILL)
+        rebuild.wait()
+        deadline = time.monotonic() + 10
+        while not all(map(_gone, workers)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert all(map(_gone, workers)), "a worker outlived the rebuild it worked for"
+    finally:  # nothing this test started outlives it, whatever failed
+        for pid in [rebuild.pid, *workers]:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        rebuild.communicate()
+    # Its half-built folder is stale now: the next build removes it.
+    assert _run("index", str(library), home=home).returncode == 0
+    (built,) = _index_folders(home)
+    assert built != half_built
+
+
+class _FullDisk:
+    """Whoosh's file writes fail with ENOSPC once ``room`` bytes have been written."""
+
+    def __init__(self, room: int) -> None:
+        self.room = room
+
+    def install(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        from whoosh.filedb.structfile import StructFile
+
+        write = StructFile.write
+
+        def write_until_full(file: StructFile, data: bytes) -> int:
+            self.room -= len(data)
+            if self.room < 0:
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+            return write(file, data)
+
+        monkeypatch.setattr(StructFile, "write", write_until_full)
+
+
+@pytest.mark.parametrize("when", ["first build", "rebuild", "update"])
+def test_a_full_disk_while_indexing_is_one_line_and_leaves_no_half_index(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    earmark_home: Path,
+    when: str,
+) -> None:
+    if when != "first build":
+        assert main(["index"]) == 0
+    before = _index_folders(earmark_home)
+    if when == "update":
+        from index.user_library import open_user_library
+
+        episode = open_user_library() / DEFAULT_EPISODE_DIR.name
+        with open(episode / "obsidian-note.md", "a", encoding="utf-8") as note:
+            note.write("\n- Zanzibar is far.\n")
+    capsys.readouterr()
+    with monkeypatch.context() as disk:
+        _FullDisk(room=50_000).install(disk)
+        assert main(["index"] + (["--rebuild"] if when == "rebuild" else [])) == 1
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith("earmark: ") and "No space left on device" in line
+    assert _index_folders(earmark_home) == before
+    assert not list(earmark_home.glob("cache/search/*/*.tmp"))
+    # Room again: indexing works, the lock was not left held.
+    assert main(["search", "zanzibar" if when == "update" else "value function"]) == 0
+    assert "no hits" not in capsys.readouterr().out
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A real 1 MB file system (tmpfs): room for the bundled episode, not for its index."""
+    mount = tmp_path / "small-disk"
+    mount.mkdir()
+    made = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=1m,mode=700", "tmpfs", str(mount)],
+        capture_output=True,
+    )
+    if made.returncode != 0:
+        pytest.skip("a small file system cannot be mounted here (needs root and mount)")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", str(mount)], check=True)
+
+
+def test_a_really_full_disk_gets_its_room_back(small_disk: Path) -> None:
+    assert _run("list", home=small_disk).returncode == 0  # your library: the bundled episode
+    free = os.statvfs(small_disk).f_bavail
+    indexed = _run("index", home=small_disk)
+    assert indexed.returncode == 1 and "Traceback" not in indexed.stderr
+    (line,) = indexed.stderr.splitlines()
+    assert "No space left on device" in line
+    assert _index_folders(small_disk) == []
+    assert os.statvfs(small_disk).f_bavail >= free - 2  # a block or two: the stamp's folder

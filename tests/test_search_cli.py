@@ -122,3 +122,51 @@ def test_the_real_command_and_a_lazy_whoosh(built: Path) -> None:
     assert (done.returncode, done.stdout.strip(), done.stderr) == (0, "[]", "")
     lazy = "import sys, tui.cli; assert not any(m.startswith('whoosh') for m in sys.modules)"
     assert subprocess.run([sys.executable, "-c", lazy], env=env).returncode == 0
+
+
+@pytest.mark.usefixtures("built")
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["-research"],
+        ["--", "-research"],
+        ["--json", "--", "-research"],
+        ["research -dwarkesh", "--", str(DEFAULT_EPISODE_DIR)],
+        ["research", "--json", "--", str(DEFAULT_EPISODE_DIR)],
+    ],
+)
+def test_a_query_may_start_with_a_dash_and_a_double_dash_may_come_anywhere(
+    capsys: pytest.CaptureFixture[str], args: list[str]
+) -> None:
+    assert main(["search", *args]) == 0
+    captured = capsys.readouterr()
+    if "-research" in args:  # only an exclusion: nothing to find, and why
+        assert captured.err == (
+            "earmark: note: -word and NOT word only leave things out: add a word to search for\n"
+        )
+    else:
+        assert captured.err == "" and captured.out
+
+
+@pytest.mark.usefixtures("built")
+def test_a_one_letter_prefix_is_answered(capsys: pytest.CaptureFixture[str]) -> None:
+    hits = search(capsys, "a*")
+    assert hits
+    assert all(
+        hit["snippet"][start:end].lower().startswith("a")
+        for hit in hits
+        for start, end in hit["highlights"]
+    )
+
+
+@pytest.mark.usefixtures("built")
+def test_a_pasted_passage_says_in_one_line_what_was_left_out(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    passage = " ".join(f"word{number}" for number in range(2_000))
+    assert main(["search", passage, "--json"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out) == []
+    (line,) = captured.err.splitlines()
+    assert line.startswith("earmark: note: only the first 2,000 characters were searched; ")
+    assert "more words left out (a search looks for at most 32 different words)" in line

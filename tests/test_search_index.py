@@ -55,11 +55,11 @@ def test_only_changed_episodes_are_indexed_again(library_dir: Path) -> None:
         assert set(built.indexed) == {"first", "second"}
     with open_index(library_dir) as unchanged:
         assert unchanged.indexed == ()
-        assert not unchanged.search("zanzibar ")
+        assert not unchanged.search("zanzibar ").hits
     add_point(library_dir / "second", "Zanzibar is far.")
     with open_index(library_dir) as updated:
         assert updated.indexed == ("second",)
-        assert [hit.episode for hit in updated.search("zanzibar ")] == ["second"]
+        assert [hit.episode for hit in updated.search("zanzibar ").hits] == ["second"]
         assert updated.document_count == 2 * 13 + 1
 
 
@@ -81,7 +81,7 @@ def test_a_removed_episode_leaves_the_index(library_dir: Path) -> None:
     shutil.rmtree(library_dir / "first")
     with open_index(library_dir) as updated:
         assert updated.indexed == ()
-        assert {hit.episode for hit in updated.search("research")} == {"second"}
+        assert {hit.episode for hit in updated.search("research").hits} == {"second"}
         assert updated.episode_count == 1
 
 
@@ -100,7 +100,7 @@ def test_a_damaged_index_is_rebuilt(library_dir: Path, damage: str) -> None:
         assert rebuilt.notice and "damaged" in rebuilt.notice
         assert index_dir(rebuilt) != old
         assert not old.exists()
-        assert rebuilt.search("value function")
+        assert rebuilt.search("value function").hits
 
 
 @pytest.mark.parametrize(
@@ -127,7 +127,7 @@ def test_a_foreign_stamp_means_a_rebuild(library_dir: Path, stamp: str) -> None:
     stamp_file.write_text(stamp)
     with open_index(library_dir) as rebuilt:
         assert set(rebuilt.indexed) == {"first", "second"}
-        assert rebuilt.search("value function")
+        assert rebuilt.search("value function").hits
 
 
 def test_a_half_written_build_is_never_current(
@@ -143,7 +143,7 @@ def test_a_half_written_build_is_never_current(
         SearchIndex.open(Library.open(library_dir), rebuild=True)
     with open_index(library_dir) as reopened:  # still the first, complete index
         assert reopened.indexed == ()
-        assert reopened.search("value function")
+        assert reopened.search("value function").hits
     with SearchIndex.open(Library.open(library_dir), rebuild=True) as rebuilt:
         folders = list(rebuilt.folder.glob(search_module.INDEX_PREFIX + "*"))
         assert folders == [index_dir(rebuilt)]  # the abandoned build is cleaned away
@@ -157,13 +157,13 @@ def test_a_locked_index_is_searched_read_only(library_dir: Path) -> None:
         with open_index(library_dir) as locked:
             assert locked.read_only
             assert locked.notice
-            assert locked.search("value function")
-            assert not locked.search("zanzibar ")  # not indexed yet
+            assert locked.search("value function").hits
+            assert not locked.search("zanzibar ").hits  # not indexed yet
     finally:
         writer.cancel()
     with open_index(library_dir) as unlocked:
         assert unlocked.indexed == ("second",)
-        assert unlocked.search("zanzibar ")
+        assert unlocked.search("zanzibar ").hits
 
 
 def test_rebuild_on_request(library_dir: Path) -> None:
@@ -195,3 +195,55 @@ def test_a_cancelled_parallel_build_stops_its_workers(
         SearchIndex.open(library, progress=quit_after_the_first)
     assert multiprocessing.active_children() == []
     assert "Traceback" not in capfd.readouterr().err
+
+
+def test_a_folder_just_built_is_never_stale(
+    library_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two rebuilds at once: the one that finishes first must not remove the other's folder
+    between its commit and its switch (whoosh.index.EmptyIndexError, 1 run in 3)."""
+    open_index(library_dir).close()
+    searcher = search_module._searcher
+    others: list[SearchIndex] = []
+    calls = iter(range(1_000))
+
+    def another_rebuild_finishes_first(ix: whoosh_index.Index) -> object:
+        if next(calls) == 0:  # the first rebuild has committed and opens its searcher
+            others.append(SearchIndex.open(Library.open(library_dir), rebuild=True))
+        return searcher(ix)
+
+    monkeypatch.setattr(search_module, "_searcher", another_rebuild_finishes_first)
+    with SearchIndex.open(Library.open(library_dir), rebuild=True) as first:
+        assert first.search("value function").hits
+        assert index_dir(first).is_dir()
+        (other,) = others
+        assert not index_dir(other).exists()  # stale once the first's stamp named its own
+        assert list(first.folder.glob(search_module.INDEX_PREFIX + "*")) == [index_dir(first)]
+        other.close()
+
+
+def test_a_note_saved_after_the_index_folder_went_is_found(library_dir: Path) -> None:
+    """The cache folder deleted while the reader is open: saving a note rebuilds the index,
+    and the note is found in the same session."""
+    from index.userdata import UserData
+
+    library = Library.open(library_dir)
+    with SearchIndex.open(library) as search_index:
+        shutil.rmtree(search_index.folder)
+        data = UserData.open(library_dir.parent / "marks.sqlite3")
+        note = data.add_note("first", 0, "zebracorn thoughts")
+        search_index.sync_own_notes(library, data.notes())
+        assert [hit.id for hit in search_index.search("zebracorn").hits] == [note.note_id]
+        assert index_dir(search_index).is_dir()
+
+
+def test_a_note_saved_after_another_rebuild_is_found(library_dir: Path) -> None:
+    from index.userdata import UserData
+
+    library = Library.open(library_dir)
+    with SearchIndex.open(library) as search_index:
+        SearchIndex.open(library, rebuild=True).close()  # another earmark's rebuild
+        data = UserData.open(library_dir.parent / "marks.sqlite3")
+        note = data.add_note("first", 0, "zebracorn thoughts")
+        search_index.sync_own_notes(library, data.notes())
+        assert [hit.id for hit in search_index.search("zebracorn").hits] == [note.note_id]

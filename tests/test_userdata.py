@@ -187,16 +187,16 @@ def test_two_readers_syncing_notes_never_index_one_twice(tmp_path: Path) -> None
     note = data.add_note(EPISODE, 5, "zebracorn thoughts")
     first.sync_own_notes(library, data.notes())
     second.sync_own_notes(library, data.notes())  # its stamp had not seen the first's sync
-    assert [hit.id for hit in second.search("zebracorn")] == [note.note_id]
+    assert [hit.id for hit in second.search("zebracorn").hits] == [note.note_id]
     data.update_note(note.id, "unicorn thoughts")
     second.sync_own_notes(library, data.notes())
     first.sync_own_notes(library, data.notes())
-    assert [hit.id for hit in first.search("unicorn")] == [note.note_id]
-    assert first.search("zebracorn") == []
+    assert [hit.id for hit in first.search("unicorn").hits] == [note.note_id]
+    assert first.search("zebracorn").hits == ()
     data.delete_note(note.id)
     first.sync_own_notes(library, data.notes())
     second.sync_own_notes(library, data.notes())
-    assert second.search("kind:own") == [] and first.search("kind:own") == []
+    assert second.search("kind:own").hits == () and first.search("kind:own").hits == ()
     first.close()
     second.close()
 

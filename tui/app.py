@@ -2,8 +2,8 @@
 
 Data flows one way: the `Library` (files → model → links) is opened before the app starts; the
 app shows one episode at a time and routes the panes' messages (`TurnChanged`, `ChapterChosen`,
-`NoteChosen`, `HitChosen`). The search index is opened in a thread after the first paint, so
-Whoosh is never on the start-up path.
+`NoteChosen`, `HitChosen`, `TermsFound`). The search index is opened in a thread after the first
+paint, so Whoosh is never on the start-up path, and the UI thread never searches it.
 """
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ from tui.widgets.transcript import Transcript
 # that none of them is on the start-up path.
 if TYPE_CHECKING:
     from index.feeds.following import FeedReport
+    from index.query import Marks
     from index.search import SearchIndex
     from tui.screens.bookmarks import BookmarkRow
 
@@ -115,6 +116,7 @@ class EarmarkApp(App[None]):
         self.search_index: SearchIndex | None = None
         self._side_pane_wanted: bool | None = None
         self._lit_query = ""
+        self._lit_marks: Marks | None = None  # the words of ``_lit_query``, from its search
         self._matches: list[int] = []
 
     def get_default_screen(self) -> Screen:
@@ -166,7 +168,8 @@ class EarmarkApp(App[None]):
         self.sub_title = self.episode.show or ""
         self._show_bookmarks_of(episode_id)
         self.query_one(Transcript).show_episode(self.episode, turn)
-        self._light(self._lit_query)  # after the transcript holds the new episode and cursor
+        # After the transcript holds the new episode and cursor.
+        self._light(self._lit_query, self._lit_marks)
         self._save_position(switched=True)  # the episode read last, even if not moved in
 
     def _related_notes(self, episode: Episode) -> RelatedNotes:
@@ -253,7 +256,7 @@ class EarmarkApp(App[None]):
         if self.library.info(hit.episode) is None:  # an index searched read-only may be behind
             self.notify("That episode is no longer in the library.", timeout=4)
             return
-        self._light(event.query)
+        self._light(event.query, event.marks)
         if hit.kind == "chapter":
             self.go_to_chapter(hit.episode, hit.chapter)
         elif hit.kind == "turn":
@@ -269,22 +272,26 @@ class EarmarkApp(App[None]):
         return next((n for n in (*episode.notes, *own) if n.id == note_id), None)
 
     def on_search_panel_closed(self, event: SearchPanel.Closed) -> None:
-        self._light(event.query)
         self.query_one(Transcript).focus()
+
+    def on_search_panel_terms_found(self, event: SearchPanel.TermsFound) -> None:
+        self._light(event.query, event.marks)
 
     # -- lit terms and n/N ---------------------------------------------------------------------
 
-    def _light(self, query: str) -> None:
-        """Light the query's terms in the transcript and find the turns that hold them."""
+    def _light(self, query: str, marks: Marks | None) -> None:
+        """Light a query's terms (``marks``, from its search) in the transcript and find the
+        turns that hold them."""
         self._lit_query = query.strip()
+        self._lit_marks = marks if self._lit_query else None
         transcript = self.query_one(Transcript)
-        if not self._lit_query or self.episode is None or self.search_index is None:
+        if self._lit_marks is None or self.episode is None:
             transcript.set_highlighter(None)
             self._matches = []
         else:
             from index.snippets import lit_spans
 
-            highlighter = partial(lit_spans, marks=self.search_index.marks(self._lit_query))
+            highlighter = partial(lit_spans, marks=self._lit_marks)
             transcript.set_highlighter(highlighter)
             self._matches = [
                 turn.index
@@ -638,8 +645,7 @@ class EarmarkApp(App[None]):
             index.close()
             return
         self.search_index = index
-        panel.index_ready(index)
-        self._light(self._lit_query)  # terms lit before it was ready
+        panel.index_ready(index)  # searches what was typed meanwhile
         self._index_own_notes(self.userdata.notes())  # as they are now, written while it opened
 
 

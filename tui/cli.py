@@ -26,6 +26,7 @@ import argparse
 import gc
 import sys
 from collections.abc import Callable, Sequence
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -49,7 +50,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     command = args[0] if args and args[0] in COMMANDS else None
     parser = _parser(command)
-    options = parser.parse_args(args[1:] if command else args)
+    given = args[1:] if command else args
+    if command == "search":
+        given = _positional_after_options(parser, given)
+    options = parser.parse_args(given)
     try:
         return COMMANDS.get(command, _open)(options)
     except EarmarkError as error:
@@ -92,6 +96,7 @@ def _parser(command: str | None) -> argparse.ArgumentParser:
         parser = _ArgumentParser(
             prog="earmark search",
             description="Search the turns, chapter titles, summary points and comments.",
+            allow_abbrev=False,  # what is not an option is the query (`-word`)
             epilog="e.g. earmark search 'speaker:ilya \"age of research\"'; also kind:comment, "
             "episode:…, chapter:…, source:…, word~ (fuzzy), word* (prefix), OR, NOT",
         )
@@ -178,6 +183,28 @@ def _parser(command: str | None) -> argparse.ArgumentParser:
         help="a library folder, an episode folder or one file (default: your library)",
     )
     return parser
+
+
+def _positional_after_options(parser: argparse.ArgumentParser, args: list[str]) -> list[str]:
+    """``args`` with the options first and everything else after a ``--``, so that a query
+    may start with a dash (``-word`` leaves a word out) and a ``--`` may come anywhere."""
+    values = {
+        name: 1 if action.nargs is None else 0
+        for action in parser._actions
+        for name in action.option_strings
+    }
+    options: list[str] = []
+    positional: list[str] = []
+    rest = iter(args)
+    for arg in rest:
+        name = arg.split("=", 1)[0]
+        if arg == "--":
+            positional += rest
+        elif name in values or arg.startswith("--"):  # argparse judges an unknown --option
+            options += [arg, *islice(rest, 0 if "=" in arg else values.get(name, 0))]
+        else:
+            positional.append(arg)
+    return [*options, "--", *positional]
 
 
 def _positive(text: str) -> int:
@@ -391,11 +418,16 @@ def _search(options: argparse.Namespace) -> int:
     from tui.search_output import print_hits, print_json
 
     with _search_index(options) as search_index:
-        hits = search_index.search(options.query, options.limit, time_limit=SEARCH_TIME_LIMIT)
+        found = search_index.search(options.query, options.limit, time_limit=SEARCH_TIME_LIMIT)
+    notes = list(found.notes)
+    if found.timed_out:
+        notes.append(f"stopped at the {SEARCH_TIME_LIMIT:g} s limit: the best hits found by then")
+    if notes:
+        print(f"earmark: note: {'; '.join(notes)}", file=sys.stderr)
     if options.json:
-        print_json(hits)
+        print_json(list(found.hits))
     else:
-        print_hits(hits, several_episodes=search_index.episode_count > 1)
+        print_hits(list(found.hits), several_episodes=search_index.episode_count > 1)
     return EXIT_OK
 
 

@@ -34,6 +34,23 @@ PHRASES = (
 )
 # The most a person waits for a search they asked for on the command line.
 UNHURRIED_TIME_LIMIT = 10.0
+OPERATORS = ("OR", "NOT", "-x", '"a b c"', "v*", "kind:c")
+
+
+def long_queries(words: list[str]) -> dict[str, str]:
+    """What a person may paste or a program send, made from an episode's ``words`` (at least
+    2,000): the cases that once took seconds to minutes whatever the time limit."""
+    return {
+        "200 words": " ".join(words[:200]),
+        "2,000 words": " ".join(words[:2_000]),
+        "a quoted 300-word phrase": '"' + " ".join(words[:300]) + '"',
+        "alpha OR alpha … ×10,000": " OR ".join(["alpha"] * 10_000),
+        "300 fuzzy words": " ".join(f"{word}~" for word in words[:300]),
+        "1,000 words and operators": " ".join(
+            f"{OPERATORS[number % len(OPERATORS)]} {word}"
+            for number, word in enumerate(words[:500])
+        ),
+    }
 
 
 def keystrokes() -> list[str]:
@@ -88,6 +105,7 @@ def measure(root: Path, runs: int, build_runs: int) -> dict[str, Any]:
     with SearchIndex.open(Library.open(root)) as search_index:
         results["documents"] = search_index.document_count
         results |= _latencies(search_index, runs)
+        results["long_queries"] = measure_long_queries(search_index, library, runs)
     results |= _grep(root, runs)
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -144,9 +162,9 @@ def _latencies(search_index: Any, runs: int) -> dict[str, Any]:
     for _ in range(runs):
         seconds = []
         for query in typed:
-            elapsed, _ = timed(lambda query=query: search_index.search(query))
+            elapsed, found = timed(lambda query=query: search_index.search(query))
             seconds.append(elapsed)
-            timed_out += search_index.timed_out
+            timed_out += found.timed_out
         as_typed.append(seconds)
         seconds = []
         for query in typed:
@@ -164,6 +182,31 @@ def _latencies(search_index: Any, runs: int) -> dict[str, Any]:
         "unhurried_p50_ms": statistics.median(percentile(run, 0.5) for run in unhurried) * 1000,
         "unhurried_p95_ms": statistics.median(percentile(run, 0.95) for run in unhurried) * 1000,
     }
+
+
+def measure_long_queries(search_index: Any, library: Any, runs: int) -> dict[str, Any]:
+    """Each long query searched ``runs`` times at the keystroke limit and at the command
+    line's: milliseconds (median, min, max) and how often the limit cut it."""
+    from index.search import KEYSTROKE_TIME_LIMIT
+    from tui.cli import SEARCH_TIME_LIMIT
+
+    episode = library.episode(library.infos[0].id)
+    words = " ".join(turn.text for turn in episode.turns).split()
+    measured: dict[str, Any] = {}
+    for name, query in long_queries(words).items():
+        row: dict[str, Any] = {}
+        for limit_name, limit in (("keystroke", KEYSTROKE_TIME_LIMIT), ("cli", SEARCH_TIME_LIMIT)):
+            seconds, cut = [], 0
+            for _ in range(runs):
+                elapsed, found = timed(
+                    lambda query=query, limit=limit: search_index.search(query, time_limit=limit)
+                )
+                seconds.append(elapsed * 1000)
+                cut += found.timed_out
+            row[limit_name] = [statistics.median(seconds), min(seconds), max(seconds)]
+            row[f"{limit_name}_cut"] = cut / runs
+        measured[name] = row
+    return measured
 
 
 def _grep(root: Path, runs: int) -> dict[str, Any]:

@@ -127,8 +127,39 @@ def _report(rows: list[dict[str, Any]], runs: int) -> str:
         "|" + "---|" * len(COLUMNS),
     ]
     lines += ["| " + " | ".join(_cells(row)) + " |" for row in rows]
+    lines += _long_query_report(rows[-1], runs)
     lines += _startup_report(rows, max(runs, STARTUP_RUNS))
     return "\n".join(lines) + "\n"
+
+
+def _long_query_report(row: dict[str, Any], runs: int) -> list[str]:
+    """The long queries (`measure.long_queries`) on the largest library measured."""
+    from index.search import KEYSTROKE_TIME_LIMIT
+    from tui.cli import SEARCH_TIME_LIMIT
+
+    lines = [
+        "",
+        "# Long queries",
+        "",
+        f"On the {_library_of(row['size'])}, {runs} runs each: milliseconds, median "
+        "(min–max), and the share of runs the limit cut. Queries are made of the first "
+        "episode's words; a query is read up to its first 2,000 characters and 32 different "
+        "terms (`index/query.py`), and compiling and ranking stop at the time limit.",
+        "",
+        f"| query | keystroke (limit {KEYSTROKE_TIME_LIMIT * 1000:g} ms) | cut "
+        f"| `earmark search` (limit {SEARCH_TIME_LIMIT:g} s) | cut |",
+        "|---|---|---|---|---|",
+    ]
+    for name, measured in row["long_queries"].items():
+        cells = [name]
+        for limit_name in ("keystroke", "cli"):
+            median, low, high = measured[limit_name]
+            cells += [
+                f"{median:.1f} ({low:.1f}–{high:.1f})",
+                f"{measured[limit_name + '_cut']:.0%}",
+            ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
 
 
 def _startup_report(rows: list[dict[str, Any]], runs: int) -> list[str]:
@@ -156,6 +187,10 @@ def _startup_report(rows: list[dict[str, Any]], runs: int) -> list[str]:
             f"| {hello:.3f} | {over:.3f}{_mark(over <= PAINT_OVER_HELLO_TARGET_S)} |"
         )
     return lines
+
+
+def _library_of(size: int | str) -> str:
+    return "bundled library" if size == "default" else f"{size:,}-episode library"
 
 
 def _library_name(size: int | str) -> str:

@@ -4,6 +4,11 @@ Queries run in a thread worker (one at a time: a new keystroke cancels the previ
 result that arrives for a query the user has since changed is dropped. ↑/↓ choose, Enter jumps,
 Esc closes and leaves the terms lit in the transcript. The input and the results are made when the
 panel first opens: hidden until then, they would only add to the work before the first paint.
+
+The UI thread never searches and never waits for the index, whatever is typed or pasted: Enter
+pressed before the answer to what was typed has arrived chooses from that answer when it comes,
+and the words to light (`TermsFound`) come with the answer to what was typed when the panel
+closed.
 """
 
 from __future__ import annotations
@@ -25,7 +30,8 @@ from index.text import visible
 from index.timecode import format_time
 
 if TYPE_CHECKING:
-    from index.search import Hit, SearchIndex
+    from index.query import Marks
+    from index.search import Hit, Results, SearchIndex
 
 DEBOUNCE_SECONDS = 0.05
 # How long a search cut short at the keystroke limit may take when it runs again.
@@ -74,22 +80,30 @@ class SearchPanel(Vertical):
     ]
 
     class HitChosen(Message):
-        def __init__(self, hit: Hit, query: str) -> None:
+        def __init__(self, hit: Hit, query: str, marks: Marks | None) -> None:
             self.hit = hit
             self.query = query
+            self.marks = marks  # the words its search lights
             super().__init__()
 
     class Closed(Message):
-        def __init__(self, query: str) -> None:
+        pass
+
+    class TermsFound(Message):
+        """The words to light for what was typed when the panel closed (None: nothing)."""
+
+        def __init__(self, query: str, marks: Marks | None) -> None:
             self.query = query
+            self.marks = marks
             super().__init__()
 
     def __init__(self, chapter_title: ChapterTitle, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._chapter_title = chapter_title
         self._index: SearchIndex | None = None
-        self._hits: list[Hit] = []
-        self._hits_query = ""  # the query ``_hits`` answer
+        self._answer: Results | None = None  # None: nothing was searched
+        self._answer_query = ""  # the query ``_answer`` answers
+        self._choose_on_answer = False  # Enter came before the answer
         self._timer: Timer | None = None
         self._status = "Opening the search index…"
 
@@ -128,41 +142,62 @@ class SearchPanel(Vertical):
             current = results.highlighted if results.highlighted is not None else -step
             results.highlighted = max(0, min(current + step, results.option_count - 1))
 
+    @property
+    def _hits(self) -> tuple[Hit, ...]:
+        return self._answer.hits if self._answer is not None else ()
+
     def action_close(self) -> None:
+        self._choose_on_answer = False
         self.remove_class("open")
-        self.post_message(self.Closed(self.query_text))
+        self.post_message(self.Closed())
+        if self._answer_query == self.query_text:
+            self._post_terms()
+        # Otherwise the answer is on its way: its terms are lit when it comes (`_show`).
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
+        self._choose_on_answer = False
         if self._timer is not None:
             self._timer.stop()
         self._timer = self.set_timer(DEBOUNCE_SECONDS, lambda: self._search(event.value))
 
     def action_choose(self) -> None:
         query = self.query_text
-        if self._index is not None and self._hits_query != query and query.strip():
-            # Enter pressed before the answer to what was typed arrived: it cannot wait.
-            self._show(query, self._index.search(query, limit=RESULT_LIMIT))
-        results = self.query_one(OptionList)
-        if results.highlighted is not None and results.highlighted < len(self._hits):
-            self._choose(self._hits[results.highlighted])
+        if self._answer_query != query and query.strip():
+            # Enter pressed before the answer to what was typed: chosen when it comes.
+            self._choose_on_answer = True
+            if self._timer is not None:
+                self._timer.stop()
+            self._search(query)
+            return
+        self._choose_highlighted()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         if event.option_index < len(self._hits):
             self._choose(self._hits[event.option_index])
 
+    def _choose_highlighted(self) -> None:
+        results = self.query_one(OptionList)
+        if results.highlighted is not None and results.highlighted < len(self._hits):
+            self._choose(self._hits[results.highlighted])
+
     def _choose(self, hit: Hit) -> None:
         self.remove_class("open")
-        self.post_message(self.HitChosen(hit, self.query_text))
+        self.post_message(self.HitChosen(hit, self.query_text, self._marks()))
+
+    def _post_terms(self) -> None:
+        self.post_message(self.TermsFound(self._answer_query, self._marks()))
+
+    def _marks(self) -> Marks | None:
+        return self._answer.marks if self._answer is not None else None
 
     def _search(self, query: str) -> None:
-        if self._index is None:
-            return
         if not query.strip():
-            self._show(query, [])
+            self._show(query, None)
             return
-        self._run_query(self._index, query)
+        if self._index is not None:
+            self._run_query(self._index, query)
 
     @work(thread=True, exclusive=True, group="search")
     def _run_query(self, index: SearchIndex, query: str) -> None:
@@ -171,29 +206,37 @@ class SearchPanel(Vertical):
         # was cut short, the same query runs again unhurried, unless a newer keystroke came.
         for unhurried in ({}, {"time_limit": UNHURRIED_SECONDS}):
             try:
-                hits = index.search(query, limit=RESULT_LIMIT, **unhurried)
+                answer = index.search(query, limit=RESULT_LIMIT, **unhurried)
             except Exception as error:  # e.g. index files removed by another earmark's rebuild
                 self.app.call_from_thread(self._set_status, f"Search failed: {error}")
                 return
             if worker.is_cancelled:
                 return
-            self.app.call_from_thread(self._show, query, hits)
-            if not index.timed_out:
+            self.app.call_from_thread(self._show, query, answer)
+            if not answer.timed_out:
                 return
 
-    def _show(self, query: str, hits: list[Hit]) -> None:
-        if query != self.query_text:  # the user typed on: this answer is stale
+    def _show(self, query: str, answer: Results | None) -> None:
+        """Show the answer to ``query`` (None: nothing to search), unless it is stale."""
+        if query != self.query_text:  # the user typed on
             return
-        self._hits, self._hits_query = hits, query
+        self._answer, self._answer_query = answer, query
+        hits = self._hits
         results = self.query_one(OptionList)
         results.clear_options()
         results.add_options(Option(self._hit_text(hit)) for hit in hits)
         if hits:
             results.highlighted = 0
-        count = f"{len(hits)}{'+' if len(hits) == RESULT_LIMIT else ''} results"
-        self._set_status(
-            count if query.strip() and hits else ("No results" if query.strip() else "")
-        )
+        if answer is None:
+            self._set_status("")
+        else:
+            count = f"{len(hits)}{'+' if len(hits) == RESULT_LIMIT else ''} results"
+            self._set_status(" · ".join([count if hits else "No results", *answer.notes]))
+        if not self.has_class("open"):
+            self._post_terms()
+        elif self._choose_on_answer:
+            self._choose_on_answer = False
+            self._choose_highlighted()
 
     def _hit_text(self, hit: Hit) -> Text:
         where = [KIND_LABELS.get(hit.kind, hit.kind), self._chapter_title(hit.episode, hit.chapter)]

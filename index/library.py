@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from index.chapters import chapters_with_ends, in_chapters
 from index.episode_cache import EpisodeCache, fingerprint
 from index.errors import EarmarkError, FormatError
-from index.model import Chapter, Document, Episode, Note, Pickled
+from index.model import Chapter, Document, Episode, Note, Pickled, note_id
 from index.paths import cache_dir
 from index.player.audio import episode_audio, is_media
 from index.text import visible
@@ -423,7 +423,7 @@ def _qualified_notes(episode_id: str, documents: list[Document]) -> Iterable[Not
     stems = [document.path.stem for document in documents]
     for document in documents:
         name = document.path.stem if stems.count(document.path.stem) == 1 else document.path.name
-        prefix = f"{episode_id}/n/{slug(name)}/"
+        document_id = slug(name)
         for note in document.notes:
-            reply_to = prefix + note.reply_to if note.reply_to else None
-            yield replace(note, id=prefix + note.id, reply_to=reply_to)
+            reply_to = note_id(episode_id, document_id, note.reply_to) if note.reply_to else None
+            yield replace(note, id=note_id(episode_id, document_id, note.id), reply_to=reply_to)

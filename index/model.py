@@ -30,6 +30,51 @@ SEVERAL_LINES = "several_lines"
 _TEXT: dict[str, bool] = {SEVERAL_LINES: True}
 
 
+@dataclass(frozen=True, slots=True)
+class ItemId:
+    """The stable id of what an episode holds, ``"{episode}/{kind}/{key}"``, the same across
+    runs and machines (search hits, marks and exports carry it): ``t`` a turn (key: its index),
+    ``c`` a chapter (its index), ``n`` a document's note (``{document}/{number}``), ``own`` a
+    note of yours (its number in your marks). Episode ids are slugs: they hold no ``/``."""
+
+    episode: str
+    kind: Literal["t", "c", "n", "own"]
+    key: str
+
+    def __str__(self) -> str:
+        return f"{self.episode}/{self.kind}/{self.key}"
+
+    @classmethod
+    def parse(cls, text: str) -> ItemId | None:
+        episode, _, rest = text.partition("/")
+        kind, _, key = rest.partition("/")
+        if not episode or not key or kind not in ("t", "c", "n", "own"):
+            return None
+        return cls(episode, kind, key)  # type: ignore[arg-type]
+
+    @property
+    def number(self) -> int | None:
+        """A turn's or chapter's index, or your note's number; None for a document's note."""
+        return int(self.key) if self.kind != "n" and self.key.isdigit() else None
+
+
+def turn_id(episode: str, turn: int) -> str:
+    return str(ItemId(episode, "t", str(turn)))
+
+
+def chapter_id(episode: str, chapter: int) -> str:
+    return str(ItemId(episode, "c", str(chapter)))
+
+
+def note_id(episode: str, document: str, number: str) -> str:
+    """A document's note: ``document`` is the document's slug, ``number`` its note's own id."""
+    return str(ItemId(episode, "n", f"{document}/{number}"))
+
+
+def own_note_id(episode: str, number: int) -> str:
+    return str(ItemId(episode, "own", str(number)))
+
+
 NoteKind = Literal["summary", "comment", "own"]
 # "yours": the reader wrote the note at that turn (`index.userdata`).
 LinkReason = Literal["timestamp", "quote", "similar", "yours"]
@@ -159,4 +204,4 @@ class Episode(Pickled):
         return self.turns[index] if 0 <= index < len(self.turns) else None
 
     def turn_id(self, turn: Turn) -> str:
-        return f"{self.id}/t/{turn.index}"
+        return turn_id(self.id, turn.index)

@@ -74,6 +74,7 @@ from whoosh.util.filelock import FileLock
 
 from index.errors import EarmarkError
 from index.library import Library
+from index.model import ItemId
 from index.paths import cache_dir
 from index.query import Marks, compile_query
 from index.ranking import SaturatedFrequency
@@ -117,6 +118,12 @@ class Hit:
     snippet: str
     highlights: tuple[tuple[int, int], ...]
     chapter_title: str | None = None
+
+    @property
+    def turn(self) -> int | None:
+        """The turn a turn's hit is, by index; None for any other kind of hit."""
+        parsed = ItemId.parse(self.id)
+        return parsed.number if parsed is not None and parsed.kind == "t" else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -366,7 +373,8 @@ def index_folder(library: Library) -> Path:
 
 
 def _episode_of(own_note_id: str) -> str:
-    return own_note_id.split("/own/", 1)[0]
+    parsed = ItemId.parse(own_note_id)
+    return parsed.episode if parsed else ""
 
 
 def _searcher(ix: whoosh_index.Index) -> _TimedSearcher:

@@ -18,7 +18,7 @@ from whoosh.formats import Frequency
 from whoosh.system import pack_uint
 
 from index import analysis
-from index.model import Chapter, Episode, Note
+from index.model import Chapter, Episode, Note, chapter_id
 
 SCHEMA_VERSION = 1
 TRANSCRIPT_SOURCE = "Transcript"
@@ -93,7 +93,7 @@ def documents(episode: Episode) -> Iterator[dict[str, Any]]:
             | common
             | _place(chapter)
             | {
-                "id": f"{episode.id}/c/{chapter.index}",
+                "id": chapter_id(episode.id, chapter.index),
                 "kind": "chapter",
                 "source": CHAPTERS_SOURCE,
             }

@@ -27,7 +27,7 @@ from functools import cache
 from pathlib import Path
 
 from index.errors import EarmarkError
-from index.model import Episode, Link, Note
+from index.model import Episode, Link, Note, own_note_id
 from index.paths import data_dir
 
 FILE_NAME = "userdata.sqlite3"
@@ -99,7 +99,7 @@ class OwnNote:
     @property
     def note_id(self) -> str:
         """Its id among the model's notes (search hits, the side pane)."""
-        return f"{self.episode}/own/{self.id}"
+        return own_note_id(self.episode, self.id)
 
     @property
     def day(self) -> str:

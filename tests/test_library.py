@@ -148,3 +148,16 @@ def test_explicit_cache(tmp_path: Path) -> None:
     cache = EpisodeCache(tmp_path / "elsewhere")
     Library.open(DEFAULT_EPISODE_DIR, cache=cache)
     assert list((tmp_path / "elsewhere").rglob("*.pickle"))
+
+
+def test_ids_are_made_and_read_back_in_one_place() -> None:
+    from index.model import ItemId, chapter_id, note_id, own_note_id, turn_id
+
+    assert turn_id("ep", 5) == "ep/t/5" and chapter_id("ep", 2) == "ep/c/2"
+    assert note_id("ep", "obsidian-note", "7") == "ep/n/obsidian-note/7"
+    assert own_note_id("ep", 3) == "ep/own/3"
+    assert ItemId.parse("ep/t/5") == ItemId("ep", "t", "5") and ItemId.parse("ep/t/5").number == 5
+    assert ItemId.parse("ep/n/obsidian-note/7") == ItemId("ep", "n", "obsidian-note/7")
+    assert ItemId.parse("ep/n/obsidian-note/7").number is None
+    assert ItemId.parse("ep/own/3").number == 3
+    assert [ItemId.parse(bad) for bad in ("", "ep", "ep/x/1", "ep/t/", "/t/1")] == [None] * 5

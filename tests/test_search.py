@@ -403,3 +403,10 @@ def test_long_queries_of_1_to_5000_words_are_bounded(
     found = bundled.search(typed, limit=5)
     assert len(found.hits) <= 5
     assert all(0 <= s < e <= len(hit.snippet) for hit in found.hits for s, e in hit.highlights)
+
+
+def test_a_turn_hit_knows_its_turn(bundled: SearchIndex) -> None:
+    hits = bundled.search("sentient").hits
+    turn_hits = [hit for hit in hits if hit.kind == "turn"]
+    assert turn_hits and all(hit.id.endswith(f"/t/{hit.turn}") for hit in turn_hits)
+    assert all(hit.turn is None for hit in hits if hit.kind != "turn")

@@ -46,7 +46,7 @@ class Reading:
     """The episode shown and where in it the reader is (``turn``), with their marks."""
 
     def __init__(self, library: Library, userdata: UserData) -> None:
-        self.library = library
+        self.library = library  # replaced when it is read again (a feed brought episodes in)
         self._userdata = userdata
         self.episode: Episode | None = None  # with your notes merged in
         self.turn = 0
@@ -58,6 +58,11 @@ class Reading:
         self._last_read = userdata.last_episode()
         self._marks: Marks | None = None
         self.matches: tuple[int, ...] = ()
+
+    @classmethod
+    def of(cls, library: Library) -> Reading:
+        """A reading of ``library`` with your marks (`UserData.open`)."""
+        return cls(library, UserData.open())
 
     @property
     def notice(self) -> str | None:
@@ -130,9 +135,11 @@ class Reading:
 
     # -- moving -------------------------------------------------------------------------------
 
-    def first_turn(self, chapter: int) -> int:
-        """The first turn of a chapter (the episode's first when there is no such chapter)."""
-        turns = self.episode.turns if self.episode else ()
+    def first_turn(self, chapter: int, episode_id: str | None = None) -> int:
+        """The first turn of a chapter of this episode (or of ``episode_id``); the episode's
+        first when there is no such chapter."""
+        episode = self.library.episode(episode_id) if episode_id is not None else self.episode
+        turns = episode.turns if episode else ()
         return next((turn.index for turn in turns if turn.chapter == chapter), 0)
 
     def chapter_step(self, direction: int) -> int | None:

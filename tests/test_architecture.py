@@ -32,3 +32,21 @@ def test_the_reader_starts_without_whoosh() -> None:
         capture_output=True, text=True, check=True, cwd=INDEX.parent,
     ).stdout.split()  # fmt: skip
     assert [name for name in loaded if name.split(".")[0] == "whoosh"] == []
+
+
+def test_the_app_asks_the_reading_not_user_data() -> None:
+    """What a person does to the episode is asked of `index.reading.Reading`; the app neither
+    opens your marks nor merges notes itself (types named for hints only are no calls)."""
+    app = ast.parse((INDEX.parent / "tui" / "app.py").read_text(encoding="utf-8"))
+    hints_only = {
+        id(node)
+        for block in ast.walk(app)
+        if isinstance(block, ast.If) and ast.unparse(block.test) == "TYPE_CHECKING"
+        for node in ast.walk(block)
+    }
+    imported = {
+        node.module
+        for node in ast.walk(app)
+        if isinstance(node, ast.ImportFrom) and node.module and id(node) not in hints_only
+    }
+    assert imported.isdisjoint({"index.userdata", "index.passage_notes", "index.related"})

@@ -7,6 +7,7 @@ from textual.widgets import TextArea
 
 from index.errors import EarmarkError
 from index.library import Library
+from index.reading import Reading
 from index.search import SearchIndex
 from index.timecode import clock
 from index.userdata import UserData
@@ -24,6 +25,11 @@ from tui.widgets.side_pane import SidePane
 from tui.widgets.transcript import BOOKMARK, Transcript
 
 EPISODE = DEFAULT_EPISODE_DIR.name
+
+
+def saved() -> UserData:
+    """The marks as saved, read on their own (not through the reader)."""
+    return UserData.open()
 
 
 def _transcript_text(app: EarmarkApp) -> str:
@@ -91,9 +97,9 @@ async def test_bookmarks_toggle_list_jump_and_delete(library: Library) -> None:
         await pilot.press("j", "b")
         await wait_for(pilot, lambda: BOOKMARK in _transcript_text(app))
         await pilot.press("G", "b")
-        await wait_for(pilot, lambda: len(app.userdata.bookmarks()) == 2)
+        await wait_for(pilot, lambda: len(saved().bookmarks()) == 2)
         await pilot.press("g", "b", "b")  # on and off again
-        await wait_for(pilot, lambda: [b.turn for b in app.userdata.bookmarks()] == [1, 132])
+        await wait_for(pilot, lambda: [b.turn for b in saved().bookmarks()] == [1, 132])
 
         await pilot.press("B")
         await wait_for(pilot, lambda: isinstance(app.screen, BookmarksScreen))
@@ -104,7 +110,7 @@ async def test_bookmarks_toggle_list_jump_and_delete(library: Library) -> None:
         await pilot.press("B")
         await wait_for(pilot, lambda: isinstance(app.screen, BookmarksScreen))
         await pilot.press("d")
-        await wait_for(pilot, lambda: [b.turn for b in app.userdata.bookmarks()] == [132])
+        await wait_for(pilot, lambda: [b.turn for b in saved().bookmarks()] == [132])
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, BookmarksScreen))
 
@@ -117,7 +123,7 @@ async def test_write_edit_search_and_delete_a_note(library: Library) -> None:
         await wait_for(pilot, lambda: isinstance(app.screen, NoteEditorScreen))
         await pilot.press(*"Zebrafish [bold]idea[/bold]", "ctrl+s")
         await wait_for(pilot, lambda: not isinstance(app.screen, NoteEditorScreen))
-        (note,) = app.userdata.notes(EPISODE)
+        (note,) = saved().notes(EPISODE)
         assert (note.turn, note.text) == (1, "Zebrafish [bold]idea[/bold]")
         await wait_for(pilot, lambda: any("Zebrafish [bold]idea" in t for t in side_texts(app)))
         texts = side_texts(app)  # yours lead the passage's notes, with their time
@@ -137,14 +143,14 @@ async def test_write_edit_search_and_delete_a_note(library: Library) -> None:
         await pilot.press("e")
         await wait_for(pilot, lambda: isinstance(app.screen, NoteEditorScreen))
         await pilot.press(*" and more", "ctrl+s")
-        await wait_for(pilot, lambda: app.userdata.notes(EPISODE)[0].text.endswith("and more"))
+        await wait_for(pilot, lambda: saved().notes(EPISODE)[0].text.endswith("and more"))
 
         # Delete it, after saying yes.
         side.highlighted = next(i for i, t in enumerate(side_texts(app)) if "Zebrafish" in t)
         await pilot.press("d")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.press("y")
-        await wait_for(pilot, lambda: app.userdata.notes(EPISODE) == [])
+        await wait_for(pilot, lambda: saved().notes(EPISODE) == [])
         await wait_for(pilot, lambda: not any("Zebrafish" in t for t in side_texts(app)))
         await wait_for(pilot, lambda: not app.search_index.search("kind:own zebrafish").hits)
 
@@ -156,18 +162,24 @@ async def test_escape_asks_before_discarding_a_note(library: Library) -> None:
         await wait_for(pilot, lambda: isinstance(app.screen, NoteEditorScreen))
         await pilot.press(*"half a thought", "escape")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
-        await pilot.press("n")  # keep writing
-        await wait_for(pilot, lambda: isinstance(app.screen, NoteEditorScreen))
+        await pilot.press("n")  # keep writing: the words are still there
+        await wait_for(
+            pilot,
+            lambda: (
+                isinstance(app.screen, NoteEditorScreen)
+                and app.screen.query_one(TextArea).text == "half a thought"
+            ),
+        )
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.press("y")
         await wait_for(pilot, lambda: not isinstance(app.screen, (NoteEditorScreen, ConfirmScreen)))
-        assert app.userdata.notes() == []
+        assert saved().notes() == []
         # Nothing typed: Esc closes without asking.
         await pilot.press("c")
         await wait_for(pilot, lambda: isinstance(app.screen, NoteEditorScreen))
         await pilot.press("escape")
-        await wait_for(pilot, lambda: not isinstance(app.screen, NoteEditorScreen))
+        await wait_for(pilot, lambda: len(app.screen_stack) == 1)  # the reader, no question
 
 
 async def test_printable_keys_type_into_the_note_not_the_app(library: Library) -> None:
@@ -177,8 +189,8 @@ async def test_printable_keys_type_into_the_note_not_the_app(library: Library) -
         await wait_for(pilot, lambda: isinstance(app.screen, NoteEditorScreen))
         await pilot.press(*"bycq/", "ctrl+s")
         await wait_for(pilot, lambda: not isinstance(app.screen, NoteEditorScreen))
-        assert [n.text for n in app.userdata.notes()] == ["bycq/"]
-        assert app.userdata.bookmarks() == []
+        assert [n.text for n in saved().notes()] == ["bycq/"]
+        assert saved().bookmarks() == []
         assert not app.query_one(SearchPanel).has_class("open")
 
 
@@ -236,7 +248,7 @@ async def test_a_note_on_a_turn_no_longer_there_can_still_be_edited(tmp_path) ->
         await pilot.press("e")
         await wait_for(pilot, lambda: isinstance(app.screen, NoteEditorScreen))
         await pilot.press(*" (kept)", "ctrl+s")
-        await wait_for(pilot, lambda: app.userdata.note(note.id).text.endswith("(kept)"))
+        await wait_for(pilot, lambda: saved().note(note.id).text.endswith("(kept)"))
 
 
 async def test_the_episode_shown_last_is_the_one_reopened(two_episodes: Library) -> None:
@@ -255,13 +267,13 @@ async def test_the_episode_shown_last_is_the_one_reopened(two_episodes: Library)
 async def test_a_failed_save_gives_the_words_back_and_esc_still_asks(
     library: Library, monkeypatch
 ) -> None:
-    app = EarmarkApp(library)
-
     def disk_full(*_: object) -> None:
         raise EarmarkError("user data: database or disk is full")
 
+    userdata = UserData.open()
+    monkeypatch.setattr(userdata, "add_note", disk_full)
+    app = EarmarkApp(library, Reading(library, userdata))
     async with app.run_test(size=(120, 40)) as pilot:
-        monkeypatch.setattr(app.userdata, "add_note", disk_full)
         await pilot.press("c")
         await wait_for(pilot, lambda: isinstance(app.screen, NoteEditorScreen))
         await pilot.press(*"kept words", "ctrl+s")
@@ -289,7 +301,7 @@ async def test_marks_that_cannot_be_saved_are_shown_said_once_and_refused(
     marks.close()
     with no_room_to_write():
         userdata = UserData.open()
-    app = EarmarkApp(library, userdata)
+    app = EarmarkApp(library, Reading(library, userdata))
     async with app.run_test(size=(120, 40)) as pilot:
         transcript = app.query_one(Transcript)
         await wait_for(pilot, lambda: transcript.cursor == 2 and BOOKMARK in _transcript_text(app))

@@ -1,17 +1,18 @@
 """The reader: chapter tree, transcript and side pane, with search as you type.
 
-Data flows one way: the `Library` (files → model → links) is opened before the app starts; the
-app shows one episode at a time and routes the panes' messages (`TurnChanged`, `ChapterChosen`,
-`NoteChosen`, `HitChosen`, `TermsFound`). The search index is opened in a thread after the first
-paint, so Whoosh is never on the start-up path, and the UI thread never searches it.
+Data flows one way: the `Library` (files → model → links) is opened before the app starts; what
+a person does to the episode being read is asked of a `Reading` (`index.reading`: opening,
+moving, marks, matches), which answers from the model and user data and raises `EarmarkError`
+when a change cannot be saved. The app keeps the widgets, routes the panes' messages
+(`TurnChanged`, `ChapterChosen`, `NoteChosen`, `HitChosen`, `TermsFound`), and turns errors into
+notifications. The search index is opened in a thread after the first paint, so Whoosh is never
+on the start-up path, and the UI thread never searches it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import suppress
-from dataclasses import replace
-from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.cells import cell_len
@@ -31,9 +32,8 @@ from index.citation import quote
 from index.errors import EarmarkError
 from index.library import Library
 from index.model import Episode, Note, Turn
-from index.passage_notes import RelatedNotes
-from index.timecode import clock
-from index.userdata import OwnNote, UserData
+from index.reading import Reading
+from index.timecode import clock, format_time
 from tui.commands import ChapterCommands, FeedCommands
 from tui.output import notify
 from tui.widgets.chapter_tree import ChapterTree
@@ -46,8 +46,9 @@ from tui.widgets.transcript import Transcript
 if TYPE_CHECKING:
     from index.feeds.following import FeedReport
     from index.query import Marks
+    from index.reading import BookmarkRow
     from index.search import SearchIndex
-    from tui.screens.bookmarks import BookmarkRow
+    from index.userdata import OwnNote
 
 
 class IndexBuildCancelled(Exception):
@@ -105,19 +106,29 @@ class EarmarkApp(App[None]):
         Binding("q", "quit", "Quit", id="app.quit"),
     ]
 
-    def __init__(self, library: Library, userdata: UserData | None = None) -> None:
+    def __init__(self, library: Library, reading: Reading | None = None) -> None:
         super().__init__()
-        self.library = library
-        self.userdata = userdata or UserData.open()
-        self._own_notes: list[OwnNote] = []  # the reader's notes on the episode shown
+        self.reading = reading or Reading.of(library)
         self._position_timer: Timer | None = None
-        self.episode: Episode | None = None
-        self.related: RelatedNotes | None = None
         self.search_index: SearchIndex | None = None
         self._side_pane_wanted: bool | None = None
-        self._lit_query = ""
-        self._lit_marks: Marks | None = None  # the words of ``_lit_query``, from its search
-        self._matches: list[int] = []
+
+    @property
+    def library(self) -> Library:
+        return self.reading.library
+
+    @property
+    def episode(self) -> Episode | None:
+        """The episode shown, with your notes merged in."""
+        return self.reading.episode
+
+    @property
+    def here(self) -> Reading:
+        """The reading, at the turn the transcript's cursor is on now. Its TurnChanged message
+        may still be on its way: keys typed in a burst (`]]]]`) act before it arrives."""
+        with suppress(NoMatches):  # the reader is closing: the panes are gone
+            self.reading.move_to(self.query_one(Transcript).cursor)
+        return self.reading
 
     def get_default_screen(self) -> Screen:
         return ReaderScreen(id="_default")
@@ -135,12 +146,11 @@ class EarmarkApp(App[None]):
 
     def on_mount(self) -> None:
         self.query_one(ChapterTree).show_library(self.library.infos)
-        if self.library.infos:
-            last = self.userdata.last_episode()
-            self._show_episode(last if self.library.info(last or "") else self.library.infos[0].id)
+        if (first := self.reading.first_episode()) is not None:
+            self._show_episode(first)
         self._fit_to_size()
-        if self.userdata.notice:
-            notify(self, self.userdata.notice, severity="warning", timeout=15)
+        if self.reading.notice:
+            notify(self, self.reading.notice, severity="warning", timeout=15)
         for problem in self.library.problems[:3]:
             notify(self, problem, title="Not read", severity="warning", timeout=10)
         if len(self.library.problems) > 3:
@@ -158,51 +168,44 @@ class EarmarkApp(App[None]):
             if turn is not None:
                 self.query_one(Transcript).go_to_turn(turn)
             return
-        self._save_position()
-        if turn is None:
-            turn = self.userdata.position(episode_id) or 0
-        self.episode = self.library.episode(episode_id)
-        self._own_notes = self.userdata.notes(episode_id)
-        self.related = self._related_notes(self.episode)
-        self.title = self.episode.title
-        self.sub_title = self.episode.show or ""
-        self._show_bookmarks_of(episode_id)
-        self.query_one(Transcript).show_episode(self.episode, turn)
-        # After the transcript holds the new episode and cursor.
-        self._light(self._lit_query, self._lit_marks)
-        self._save_position(switched=True)  # the episode read last, even if not moved in
-
-    def _related_notes(self, episode: Episode) -> RelatedNotes:
-        """What the side pane reads: the episode's notes and the reader's own."""
-        own = tuple(note.as_note(episode) for note in self._own_notes)
-        return RelatedNotes(replace(episode, notes=episode.notes + own) if own else episode)
+        self._keep(self.here.save_position)  # where the reader leaves the episode shown
+        turn = self.reading.open(episode_id, turn)
+        episode = self.reading.episode
+        assert episode is not None
+        self.title = episode.title
+        self.sub_title = episode.show or ""
+        transcript = self.query_one(Transcript)
+        transcript.set_bookmarks(self.reading.bookmarks)
+        transcript.set_highlighter(self.reading.lit)
+        transcript.show_episode(episode, turn)
+        self._keep(self.reading.save_position)  # the episode read last, even if not moved in
 
     def on_transcript_turn_changed(self, event: Transcript.TurnChanged) -> None:
-        if self.related is None or event.episode is not self.episode:
+        episode = self.episode
+        if episode is None or event.episode.id != episode.id:  # from the episode shown before
             return
-        turn = event.episode.turns[event.turn]
-        self.query_one(SidePane).show_turn(self.related, event.turn)
-        self.query_one(ChapterTree).mark_current(event.episode.id, turn.chapter)
+        self.reading.move_to(event.turn)
+        assert self.reading.related is not None
+        self.query_one(SidePane).show_turn(self.reading.related, event.turn)
+        self.query_one(ChapterTree).mark_current(episode.id, episode.turns[event.turn].chapter)
         self._update_status()
         if self._position_timer is not None:  # saved once the cursor rests, not at every step
             self._position_timer.stop()
         self._position_timer = self.set_timer(POSITION_SAVE_DELAY, self._save_position)
 
     def _update_status(self) -> None:
-        episode, transcript = self.episode, self.query_one(Transcript)
-        if episode is None or not episode.turns:
+        episode, turn = self.episode, self.here.current
+        if episode is None or turn is None:
             return
-        turn = episode.turns[transcript.cursor]
         chapter = episode.chapters[turn.chapter].title if episode.chapters else ""
         where = [chapter]
         if turn.start is not None:
             where.append(clock(turn.start))
-        where.append(f"{_percent_read(episode, turn)}%")
-        if self._lit_query:
-            position = self._match_position(transcript.cursor)
-            where.append(
-                f"match {position}/{len(self._matches)}" if self._matches else "no matches"
-            )
+        where.append(f"{self.reading.percent_read()}%")
+        if self.reading.lit is not None:
+            matches = self.reading.matches
+            position = self.reading.match_position()
+            where.append(f"match {position}/{len(matches)}" if matches else "no matches")
         # The header shows the title too: on a narrow line it yields its room to the rest.
         rest = " · ".join(where)
         room = self.size.width - STATUS_PADDING - cell_len(rest) - len(" · ")
@@ -225,7 +228,7 @@ class EarmarkApp(App[None]):
         if chapter is None:
             self._show_episode(episode_id)
         else:
-            self._show_episode(episode_id, _first_turn(self.library.episode(episode_id), chapter))
+            self._show_episode(episode_id, self.reading.first_turn(chapter, episode_id))
         self.query_one(Transcript).focus()
 
     def on_chapter_tree_chapter_chosen(self, event: ChapterTree.ChapterChosen) -> None:
@@ -247,9 +250,9 @@ class EarmarkApp(App[None]):
             self._show_episode(episode_id, link.turn)
         else:
             self.go_to_chapter(episode_id, link.chapter)
-        if self.related is not None:
+        if self.reading.related is not None:
             cursor = self.query_one(Transcript).cursor
-            self.query_one(SidePane).show_turn(self.related, cursor, keep=note.id)
+            self.query_one(SidePane).show_turn(self.reading.related, cursor, keep=note.id)
 
     def on_search_panel_hit_chosen(self, event: SearchPanel.HitChosen) -> None:
         hit = event.hit
@@ -259,17 +262,11 @@ class EarmarkApp(App[None]):
         self._light(event.query, event.marks)
         if hit.kind == "chapter":
             self.go_to_chapter(hit.episode, hit.chapter)
-        elif hit.kind == "turn":
-            self._show_episode(hit.episode, int(hit.id.rsplit("/", 1)[1]))
-        else:  # a note
-            if note := self._find_note(hit.episode, hit.id):
-                self._go_to_note(hit.episode, note)
+        elif hit.turn is not None:
+            self._show_episode(hit.episode, hit.turn)
+        elif note := self.reading.find_note(hit.episode, hit.id):
+            self._go_to_note(hit.episode, note)
         self.query_one(Transcript).focus()
-
-    def _find_note(self, episode_id: str, note_id: str) -> Note | None:
-        episode = self.library.episode(episode_id)
-        own = (n.as_note(episode) for n in self.userdata.notes(episode_id))
-        return next((n for n in (*episode.notes, *own) if n.id == note_id), None)
 
     def on_search_panel_closed(self, event: SearchPanel.Closed) -> None:
         self.query_one(Transcript).focus()
@@ -282,26 +279,9 @@ class EarmarkApp(App[None]):
     def _light(self, query: str, marks: Marks | None) -> None:
         """Light a query's terms (``marks``, from its search) in the transcript and find the
         turns that hold them."""
-        self._lit_query = query.strip()
-        self._lit_marks = marks if self._lit_query else None
-        transcript = self.query_one(Transcript)
-        if self._lit_marks is None or self.episode is None:
-            transcript.set_highlighter(None)
-            self._matches = []
-        else:
-            from index.snippets import lit_spans
-
-            highlighter = partial(lit_spans, marks=self._lit_marks)
-            transcript.set_highlighter(highlighter)
-            self._matches = [
-                turn.index
-                for turn in self.episode.turns
-                if any(highlighter(paragraph) for paragraph in turn.paragraphs)
-            ]
+        self.reading.light(marks if query.strip() else None)
+        self.query_one(Transcript).set_highlighter(self.reading.lit)
         self._update_status()
-
-    def _match_position(self, cursor: int) -> int:
-        return sum(1 for turn in self._matches if turn <= cursor)
 
     def action_next_match(self) -> None:
         self._step_match(+1)
@@ -310,21 +290,16 @@ class EarmarkApp(App[None]):
         self._step_match(-1)
 
     def _step_match(self, direction: int) -> None:
-        if not self._matches:
+        target = self.here.next_match(direction)
+        if target is None:
+            lit = self.reading.lit is not None
             self.notify(
-                "No search terms to find: press / to search."
-                if not self._lit_query
-                else "No matches in this episode.",
+                "No matches in this episode."
+                if lit
+                else "No search terms to find: press / to search.",
                 timeout=3,
             )
             return
-        cursor = self.query_one(Transcript).cursor
-        ahead = [t for t in self._matches if (t > cursor if direction > 0 else t < cursor)]
-        target = (
-            (ahead[0] if direction > 0 else ahead[-1])
-            if ahead
-            else (self._matches[0] if direction > 0 else self._matches[-1])
-        )
         self.query_one(Transcript).go_to_turn(target)
 
     # -- other actions -------------------------------------------------------------------------
@@ -339,49 +314,32 @@ class EarmarkApp(App[None]):
         self._step_chapter(-1)
 
     def _step_chapter(self, direction: int) -> None:
-        if self.episode is None or not self.episode.turns:
-            return
-        transcript = self.query_one(Transcript)
-        current = self.episode.turns[transcript.cursor]
-        chapter = current.chapter + direction
-        if direction < 0 and transcript.cursor != _first_turn(self.episode, current.chapter):
-            chapter = current.chapter  # like [ in an editor: first back to this chapter's start
-        if 0 <= chapter < len(self.episode.chapters):
+        chapter = self.here.chapter_step(direction)
+        if chapter is not None and self.episode is not None:
             self.go_to_chapter(self.episode.id, chapter)
 
     def action_go_to_time(self) -> None:
         from tui.screens.go_to_time import GoToTimeScreen
 
         def go(seconds: int | None) -> None:
-            if seconds is None or self.episode is None or not self.episode.turns:
+            episode = self.episode
+            if seconds is None or episode is None:
                 return
-            turns = self.episode.turns
-            timed = (t.index for t in turns if t.start is not None and t.start <= seconds)
-            turn = max(timed, default=0)
-            self.query_one(Transcript).go_to_turn(turn)
+            turn = self.reading.turn_at(seconds)
+            if turn is not None:
+                self.query_one(Transcript).go_to_turn(turn.index)
+            elif not any(t.start is not None for t in episode.turns):
+                self.notify("This transcript gives no times.", timeout=4)
+            else:
+                end = format_time(episode.duration or 0)
+                self.notify(f"{format_time(seconds)} is past the end ({end}).", timeout=4)
 
         self.push_screen(GoToTimeScreen(), go)
 
     # -- your marks ----------------------------------------------------------------------------
 
-    def _current_turn(self) -> Turn | None:
-        if self.episode is None or not self.episode.turns:
-            return None
-        try:
-            transcript = self.query_one(Transcript)
-        except NoMatches:  # the reader is closing: a position timer fired after the panes went
-            return None
-        return self.episode.turns[transcript.cursor]
-
-    def _save_position(self, *, switched: bool = False) -> None:
-        """Save where the reader is; ``switched``: the episode is now the one read last. Nothing
-        is written when both are so already (as at start-up): a write waits for the disk."""
-        turn, episode = self._current_turn(), self.episode
-        if turn is None or episode is None:
-            return
-        moved = self.userdata.position(episode.id) != turn.index
-        if moved or (switched and self.userdata.last_episode() != episode.id):
-            self._keep(lambda: self.userdata.set_position(episode.id, turn.index))
+    def _save_position(self) -> None:
+        self._keep(self.here.save_position)
 
     def _keep(self, change: Callable[[], object]) -> bool:
         """Make a change to the reader's marks; a failure (a locked or full disk) is a
@@ -401,65 +359,52 @@ class EarmarkApp(App[None]):
         self.exit()
 
     def action_toggle_bookmark(self) -> None:
-        turn = self._current_turn()
-        if turn is None or self.episode is None:
-            return
         try:
-            marked = self.userdata.toggle_bookmark(self.episode.id, turn.index)
+            marked = self.here.toggle_bookmark()
         except EarmarkError as error:
             self._not_saved(error)
             return
-        self._show_bookmarks_of(self.episode.id)
+        self.query_one(Transcript).set_bookmarks(self.reading.bookmarks)
         self.notify("Bookmarked." if marked else "Bookmark removed.", timeout=2)
 
-    def _show_bookmarks_of(self, episode_id: str) -> None:
-        if self.episode is not None and self.episode.id == episode_id:
-            turns = {b.turn for b in self.userdata.bookmarks(episode_id)}
-            self.query_one(Transcript).set_bookmarks(turns)
-
     def action_bookmarks(self) -> None:
-        from tui.screens.bookmarks import BookmarksScreen, bookmark_rows
+        from tui.screens.bookmarks import BookmarksScreen
 
         def delete(row: BookmarkRow) -> None:
-            if self._keep(lambda: self.userdata.delete_bookmark(row.episode, row.turn)):
-                self._show_bookmarks_of(row.episode)
+            if self._keep(lambda: self.reading.delete_bookmark(row.episode, row.turn)):
+                self.query_one(Transcript).set_bookmarks(self.reading.bookmarks)
 
         def jump(row: BookmarkRow | None) -> None:
             if row is not None and self.library.info(row.episode) is not None:
                 self._show_episode(row.episode, row.turn)
                 self.query_one(Transcript).focus()
 
-        rows = bookmark_rows(self.library, self.userdata.bookmarks())
-        self.push_screen(BookmarksScreen(rows, delete), jump)
+        self.push_screen(BookmarksScreen(self.reading.bookmark_rows(), delete), jump)
 
     def action_write_note(self) -> None:
-        turn = self._current_turn()
-        if turn is not None and self.episode is not None:
-            self._edit_note(self.episode.id, turn, None)
+        if (turn := self.here.current) is not None:
+            self._edit_note(turn, None)
 
     def on_side_pane_own_note_edit(self, event: SidePane.OwnNoteEdit) -> None:
-        if self.episode is not None and (own := self._own_note(event.note.id)):
+        if self.episode is not None and (own := self.reading.own_note(event.note.id)):
             # The transcript may have changed since the note was written.
-            self._edit_note(self.episode.id, self.episode.find_turn(own.turn), own)
+            self._edit_note(self.episode.find_turn(own.turn), own)
 
     def on_side_pane_own_note_delete(self, event: SidePane.OwnNoteDelete) -> None:
         from tui.screens.confirm import ConfirmScreen
 
-        own = self._own_note(event.note.id)
+        own = self.reading.own_note(event.note.id)
         if own is None:
             return
 
         def answered(yes: bool | None) -> None:
-            if yes and self._keep(lambda: self.userdata.delete_note(own.id)):
-                self._own_notes_changed(own.episode)
+            if yes and self._keep(lambda: self.reading.delete_note(own)):
+                self._own_notes_changed()
                 self.notify("Note deleted.", timeout=2)
 
         self.push_screen(ConfirmScreen("Delete this note of yours?"), answered)
 
-    def _own_note(self, note_id: str) -> OwnNote | None:
-        return next((own for own in self._own_notes if own.note_id == note_id), None)
-
-    def _edit_note(self, episode_id: str, turn: Turn | None, own: OwnNote | None) -> None:
+    def _edit_note(self, turn: Turn | None, own: OwnNote | None) -> None:
         """Write a note on ``turn`` (``own``: edit that one; its turn may be gone)."""
         from tui.screens.note_editor import NoteEditorScreen
 
@@ -470,30 +415,25 @@ class EarmarkApp(App[None]):
             about = f"About {turn.speaker or 'this turn'}{when}: {turn.text[:EXCERPT_CHARS]}"
 
         def saved(text: str | None) -> None:
-            if text is None or (not text and own is None):
+            if text is None:
                 return
-            if own is None:  # a new note: always on a turn
-                change = partial(self.userdata.add_note, episode_id, turn.index, text)
-            elif text:
-                change = partial(self.userdata.update_note, own.id, text)
-            else:  # saved empty: there is nothing left of it
-                change = partial(self.userdata.delete_note, own.id)
-            if not self._keep(change):  # the words typed are not lost: back to the editor
+            try:
+                change = self.reading.save_note(own, text)
+            except EarmarkError as error:  # the words typed are not lost: back to the editor
+                self._not_saved(error)
                 self.push_screen(NoteEditorScreen(about, original, typed=text), saved)
                 return
-            self._own_notes_changed(episode_id)
-            self.notify("Note saved." if text else "Note deleted.", timeout=2)
+            if change is not None:
+                self._own_notes_changed()
+                self.notify(f"Note {change}.", timeout=2)
 
         original = own.text if own else ""
         self.push_screen(NoteEditorScreen(about, original), saved)
 
-    def _own_notes_changed(self, episode_id: str) -> None:
-        if self.episode is not None and self.episode.id == episode_id:
-            self._own_notes = self.userdata.notes(episode_id)
-            self.related = self._related_notes(self.episode)
-            cursor = self.query_one(Transcript).cursor
-            self.query_one(SidePane).show_turn(self.related, cursor)
-        self._index_own_notes(self.userdata.notes())
+    def _own_notes_changed(self) -> None:
+        if self.reading.related is not None:
+            self.query_one(SidePane).show_turn(self.reading.related, self.here.turn)
+        self._index_own_notes(self.reading.all_own_notes())
 
     @work(thread=True, exclusive=True, group="own-notes")
     def _index_own_notes(self, notes: list[OwnNote]) -> None:
@@ -502,7 +442,7 @@ class EarmarkApp(App[None]):
             self.search_index.sync_own_notes(self.library, notes)
 
     def action_copy_quote(self) -> None:
-        turn = self._current_turn()
+        turn = self.here.current
         if turn is None or self.episode is None:
             return
         self.copy_to_clipboard(quote(self.episode, turn))
@@ -591,9 +531,9 @@ class EarmarkApp(App[None]):
         for failure in failures:
             notify(self, failure, title="Podcasts", severity="error", timeout=10)
         if library is not None:
-            self.library = library
+            self.reading.library = library
             self.query_one(ChapterTree).show_library(library.infos)
-            if (turn := self._current_turn()) is not None and self.episode is not None:
+            if (turn := self.here.current) is not None and self.episode is not None:
                 self.query_one(ChapterTree).mark_current(self.episode.id, turn.chapter)
             self._open_search_index()  # indexes only the new episodes
 
@@ -646,16 +586,4 @@ class EarmarkApp(App[None]):
             return
         self.search_index = index
         panel.index_ready(index)  # searches what was typed meanwhile
-        self._index_own_notes(self.userdata.notes())  # as they are now, written while it opened
-
-
-def _percent_read(episode: Episode, turn: Turn) -> int:
-    """How far into the episode ``turn`` is: by time, or by turns when it has none."""
-    if turn.start is not None and episode.duration:
-        return round(100 * turn.start / episode.duration)
-    return round(100 * turn.index / max(len(episode.turns) - 1, 1))
-
-
-def _first_turn(episode: Episode, chapter: int) -> int:
-    """The first turn of a chapter (the episode's first when there is no such chapter)."""
-    return next((turn.index for turn in episode.turns if turn.chapter == chapter), 0)
+        self._index_own_notes(self.reading.all_own_notes())  # as they are now, written meanwhile

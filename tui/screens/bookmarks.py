@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import ClassVar
 
 from rich.text import Text
@@ -13,51 +12,8 @@ from textual.containers import Vertical
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from index.errors import EarmarkError
-from index.library import Library
-from index.timecode import clock
-from index.userdata import Bookmark
+from index.reading import BookmarkRow
 from tui.screens.dialog import Dialog
-
-EXCERPT_CHARS = 100
-
-
-@dataclass(frozen=True, slots=True)
-class BookmarkRow:
-    """One bookmark as the list shows it."""
-
-    episode: str
-    turn: int
-    episode_title: str
-    time: str  # "00:12:34", or "" for a turn without a time
-    speaker: str
-    excerpt: str
-
-
-def bookmark_rows(library: Library, bookmarks: Iterable[Bookmark]) -> list[BookmarkRow]:
-    """The bookmarks on turns of this library that are still there."""
-    rows = []
-    for bookmark in bookmarks:
-        info = library.info(bookmark.episode)
-        if info is None:  # an episode of another library
-            continue
-        try:
-            turn = library.episode(bookmark.episode).find_turn(bookmark.turn)
-        except EarmarkError:  # the episode's files can no longer be read
-            continue
-        if turn is not None:
-            excerpt = turn.text[:EXCERPT_CHARS].replace("\n", " ")
-            rows.append(
-                BookmarkRow(
-                    bookmark.episode,
-                    turn.index,
-                    info.title,
-                    clock(turn.start),
-                    turn.speaker,
-                    excerpt,
-                )
-            )
-    return rows
 
 
 class BookmarksScreen(Dialog[BookmarkRow | None]):

@@ -100,6 +100,9 @@ class Library:
         self.root = root
         self.infos = infos
         self.problems = problems
+        # The problems found by this opening (files parsed now, folders listed now): the rest
+        # were said when they arose, and each episode keeps its own (`EpisodeInfo.problems`).
+        self.new_problems: tuple[str, ...] = ()
         self._store = store
         self._loaded: dict[str, Episode] = {}
         self._folders: dict[str, _Folder] = {}
@@ -123,6 +126,7 @@ class Library:
         store = cache or EpisodeCache(cache_dir())
         problems: list[str] = []
         folders = _episode_folders(root, problems)
+        new_problems = list(problems)
         manifest = store.manifest(root)
         fresh_manifest: dict[str, EpisodeInfo] = {}
         library = cls(root, (), (), store)
@@ -134,6 +138,7 @@ class Library:
             info = manifest.get(key)
             if not isinstance(info, EpisodeInfo) or info.fingerprint != episode_fingerprint:
                 info, parse_problems = library._parse(folder, episode_fingerprint)
+                new_problems.extend(parse_problems)
                 if info is None:  # nothing readable: reported now, tried again next time
                     problems.extend(parse_problems)
                     continue
@@ -145,6 +150,7 @@ class Library:
         library.infos = tuple(fresh_manifest.values())
         library._info_by_id = {info.id: info for info in library.infos}
         library.problems = tuple(problems)
+        library.new_problems = tuple(new_problems)
         return library
 
     @property
@@ -412,9 +418,11 @@ def _lead(
         problems.append(f"{folder / EPISODE_FILE}: no {role} in {named!r}; role ignored")
     if chosen is None and len(candidates) > 1 and role == "transcript":
         names = ", ".join(document.path.name for document in candidates)
+        other = candidates[1].path.name
         problems.append(
-            f"{candidates[0].path.parent}: several transcripts ({names}); "
-            f"showing {candidates[0].path.name}"
+            f"{candidates[0].path.parent}: several transcripts ({names}); showing "
+            f'{candidates[0].path.name} (to show another, put [roles] "{other}" = "transcript" '
+            f"in its {EPISODE_FILE})"
         )
     return chosen or (candidates[0] if candidates else None)
 

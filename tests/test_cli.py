@@ -161,3 +161,56 @@ def test_export_to_a_closed_pipe_is_quiet(tmp_path: Path) -> None:
     )
     assert result.stdout == '{\n  "episo'
     assert "Traceback" not in result.stderr
+
+
+def test_flags_may_come_anywhere(capsys: pytest.CaptureFixture[str]) -> None:
+    """As with grep and git: `search word --json PATH`, and `--limit` between QUERY and PATH."""
+    library = str(DEFAULT_EPISODE_DIR.parent)
+    assert main(["search", "research", "--json", library]) == 0
+    assert json.loads(capsys.readouterr().out)
+    assert main(["search", "research", "--limit", "3", library, "--json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)) == 3
+    assert main(["export", library, "--episode", DEFAULT_EPISODE_DIR.name]) == 0
+    assert json.loads(capsys.readouterr().out)["episodes"]
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["--version"])
+    assert exit_.value.code == 0
+    assert capsys.readouterr().out.startswith("earmark ")
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"), [(["lst"], "list"), (["serach", "foo"], "search"), (["exprot"], "export")]
+)
+def test_a_mistyped_command_is_named_with_the_closest_one(
+    capsys: pytest.CaptureFixture[str], typed: list[str], meant: str
+) -> None:
+    assert main(typed) == 2
+    assert capsys.readouterr().err == (
+        f"earmark: {typed[0]!r} is not a command; did you mean `earmark {meant}`?\n"
+    )
+
+
+def test_an_episodes_warning_is_said_when_it_arises_and_then_beside_it_in_list(
+    capsys: pytest.CaptureFixture[str], episode_copy: Path
+) -> None:
+    junk = episode_copy / "junk.dat"
+    junk.write_bytes(b"\x00\x01\x02")
+    library = str(episode_copy.parent)
+    warning = f"{junk}: binary file (contains NUL bytes); not a document"
+    assert main(["search", "research", library]) == 0
+    assert capsys.readouterr().err == f"earmark: warning: {warning}\n"
+    assert main(["search", "research", library]) == 0
+    assert capsys.readouterr().err == ""  # said already
+    assert main(["list", library]) == 0
+    listed = capsys.readouterr()
+    assert f"! {warning}" in listed.out and listed.err == ""
+
+
+def test_the_readme_lists_every_command_as_help_does() -> None:
+    from tui.cli import usage_lines
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    assert "\n".join(usage_lines()) in readme

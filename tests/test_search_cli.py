@@ -77,9 +77,14 @@ def test_limit_and_path(capsys: pytest.CaptureFixture[str]) -> None:
 
 @pytest.mark.usefixtures("built")
 @pytest.mark.parametrize("typed", HALF_TYPED)
-def test_half_typed_queries_exit_0(capsys: pytest.CaptureFixture[str], typed: str) -> None:
-    assert main(["search", typed]) == 0
-    assert main(["search", typed, "--json"]) == 0
+def test_half_typed_queries_answer_like_grep(
+    capsys: pytest.CaptureFixture[str], typed: str
+) -> None:
+    """Never a usage error or a traceback: 0 with hits, 1 with none, as grep does."""
+    status = main(["search", typed, "--json"])
+    hits = json.loads(capsys.readouterr().out)
+    assert status == (0 if hits else 1)
+    assert main(["search", typed]) == status
     assert capsys.readouterr().err == ""
 
 
@@ -119,7 +124,8 @@ def test_the_real_command_and_a_lazy_whoosh(built: Path) -> None:
     done = subprocess.run(
         [EARMARK, "search", "NOT OR x", "--json"], capture_output=True, text=True, env=env
     )
-    assert (done.returncode, done.stdout.strip(), done.stderr) == (0, "[]", "")
+    # Nothing matched: exit 1, as grep.
+    assert (done.returncode, done.stdout.strip(), done.stderr) == (1, "[]", "")
     lazy = "import sys, tui.cli; assert not any(m.startswith('whoosh') for m in sys.modules)"
     assert subprocess.run([sys.executable, "-c", lazy], env=env).returncode == 0
 
@@ -138,14 +144,15 @@ def test_the_real_command_and_a_lazy_whoosh(built: Path) -> None:
 def test_a_query_may_start_with_a_dash_and_a_double_dash_may_come_anywhere(
     capsys: pytest.CaptureFixture[str], args: list[str]
 ) -> None:
-    assert main(["search", *args]) == 0
+    status = main(["search", *args])
     captured = capsys.readouterr()
-    if "-research" in args:  # only an exclusion: nothing to find, and why
+    if "-research" in args:  # only an exclusion: nothing to find (exit 1), and why
+        assert status == 1
         assert captured.err == (
             "earmark: note: -word and NOT word only leave things out: add a word to search for\n"
         )
     else:
-        assert captured.err == "" and captured.out
+        assert status == 0 and captured.err == "" and captured.out
 
 
 @pytest.mark.usefixtures("built")
@@ -164,7 +171,7 @@ def test_a_pasted_passage_says_in_one_line_what_was_left_out(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     passage = " ".join(f"word{number}" for number in range(2_000))
-    assert main(["search", passage, "--json"]) == 0
+    assert main(["search", passage, "--json"]) == 1  # nothing has all those words
     captured = capsys.readouterr()
     assert json.loads(captured.out) == []
     (line,) = captured.err.splitlines()

@@ -1,23 +1,14 @@
-"""The ``earmark`` command.
-
-    earmark [PATH]                         open the reader (default: your library)
-    earmark add FILE... [--episode NAME]   copy transcripts, chapters and notes into your library
-    earmark add URL                        a video's page: its subtitles, chapters and description
-                                           (needs yt-dlp: the earmark[youtube] extra)
-    earmark list [PATH]                    the episodes, with their chapters, turns and notes
-    earmark export [PATH] [--format json|markdown] [--episode ID]
-                                           everything earmark understood, or your marks
-    earmark search QUERY [PATH] [--json] [--limit N]    search turns, chapters and notes
-    earmark index [PATH] [--rebuild]       build or update the search index
-    earmark follow FEED_URL [--last N | --all]   follow a podcast: its last N episodes (10)
-    earmark update [FEED]                  bring in what is new in the feeds you follow
-    earmark unfollow FEED                  stop following (what came in stays)
+"""The ``earmark`` command: ``earmark [PATH]`` opens the reader (default: your library), and
+``earmark COMMAND …`` runs one of the commands in the table `COMMANDS` at the end of this module
+(``earmark --help`` lists them; the README's list is checked against it).
 
 Your library lives in the user data directory (under ``EARMARK_HOME`` when it is set); the
-first time earmark opens it, it holds a copy of the bundled episode.
+first time earmark opens it, it holds a copy of the bundled episode. Flags may come anywhere
+among the arguments, and ``--`` ends them, as with grep and git.
 
-Exit codes: 0 ok, 1 a problem the user can fix (one line on stderr), 2 wrong usage.
-Warnings about single files go to stderr, one line each, and do not change the exit code.
+Exit codes: 0 ok, 1 a problem the user can fix (one line on stderr) or, for ``search``, nothing
+matched, 2 wrong usage. Warnings about single files go to stderr, one line each, when they
+arise, and do not change the exit code.
 """
 
 from __future__ import annotations
@@ -26,6 +17,7 @@ import argparse
 import gc
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -48,14 +40,15 @@ SEARCH_TIME_LIMIT = 2.0
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    command = args[0] if args and args[0] in COMMANDS else None
+    command = _BY_NAME.get(args[0]) if args else None
+    if command is None and (mistyped := _not_a_command(args)):
+        complain(mistyped)
+        return EXIT_USAGE
     parser = _parser(command)
-    given = args[1:] if command else args
-    if command == "search":
-        given = _positional_after_options(parser, given)
+    given = _options_first(parser, args[1:] if command else args, command)
     options = parser.parse_args(given)
     try:
-        return COMMANDS.get(command, _open)(options)
+        return (command.run if command else _open)(options)
     except EarmarkError as error:
         complain(str(error))
         return EXIT_USER_ERROR
@@ -64,6 +57,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     except KeyboardInterrupt:
         return 130
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """One ``earmark NAME …`` command: its usage, what it does in a few words (``--help``, the
+    README) and in full (``earmark NAME --help``), its own arguments (besides ``[PATH]`` when
+    ``takes_path``), and the function that runs it."""
+
+    name: str
+    usage: str
+    summary: str
+    help: str
+    run: Callable[[argparse.Namespace], int]
+    arguments: Callable[[argparse.ArgumentParser], None] = lambda parser: None
+    takes_path: bool = True
+    # Words starting with a dash are its words, not options: a search's ``-word`` (NOT).
+    dashed_words: bool = False
 
 
 class _ArgumentParser(argparse.ArgumentParser):
@@ -75,124 +85,43 @@ class _ArgumentParser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE)
 
 
-def _parser(command: str | None) -> argparse.ArgumentParser:
-    if command == "export":
-        parser = _ArgumentParser(
-            prog="earmark export", description="Print everything earmark understood of a library."
-        )
-        parser.add_argument(
-            "--format",
-            choices=["json", "markdown"],
-            default="json",
-            help="json: everything earmark understood; markdown: one episode with your "
-            "bookmarks and notes, for Obsidian",
-        )
-        parser.add_argument(
-            "--episode",
-            metavar="ID",
-            help="only this episode (markdown default: the one you read last)",
-        )
-    elif command == "search":
-        parser = _ArgumentParser(
-            prog="earmark search",
-            description="Search the turns, chapter titles, summary points and comments.",
-            allow_abbrev=False,  # what is not an option is the query (`-word`)
-            epilog="e.g. earmark search 'speaker:ilya \"age of research\"'; also kind:comment, "
-            "episode:…, chapter:…, source:…, word~ (fuzzy), word* (prefix), OR, NOT",
-        )
-        parser.add_argument("query", metavar="QUERY", help="what to look for")
-        parser.add_argument("--json", action="store_true", help="print the hits as JSON")
-        parser.add_argument(
-            "--limit", type=_positive, default=20, metavar="N", help="at most N hits (20)"
-        )
-    elif command == "add":
-        parser = _ArgumentParser(
-            prog="earmark add",
-            description="Copy transcripts, chapter lists and notes into your library "
-            "(WebVTT, SRT, Whisper JSON, yt-dlp info JSON, Otter/Rev/Descript text, podcast "
-            "JSON/HTML, Markdown, chapter lists, notes, transcript pages), or a video's "
-            "subtitles, chapters and description from its URL (with yt-dlp).",
-        )
-        parser.add_argument(
-            "files", nargs="+", metavar="FILE", help="documents, or a video's URL (http…)"
-        )
-        parser.add_argument(
-            "--episode",
-            metavar="NAME",
-            help="add to this episode (new or existing); default: a new one named after FILE",
-        )
-        return parser
-    elif command == "list":
-        parser = _ArgumentParser(
-            prog="earmark list",
-            description="List the feeds a library follows and its episodes.",
-        )
-    elif command == "follow":
-        from index.feeds.following import DEFAULT_LAST
-
-        parser = _ArgumentParser(
-            prog="earmark follow",
-            description="Follow a podcast: bring its last episodes (transcript, chapters, show "
-            "notes) into your library; `earmark update` brings in what is new.",
-        )
-        parser.add_argument("url", metavar="FEED_URL", help="the podcast's RSS feed (http/https)")
-        how_many = parser.add_mutually_exclusive_group()
-        how_many.add_argument(
-            "--last",
-            type=_positive,
-            default=DEFAULT_LAST,
-            metavar="N",
-            help=f"bring in the N newest episodes ({DEFAULT_LAST})",
-        )
-        how_many.add_argument("--all", action="store_true", help="bring in every episode")
-        return parser
-    elif command == "update":
-        parser = _ArgumentParser(
-            prog="earmark update",
-            description="Bring in what is new in the feeds you follow (and what failed before).",
-        )
-        parser.add_argument("feed", nargs="?", metavar="FEED", help="only this feed (name or URL)")
-        return parser
-    elif command == "unfollow":
-        parser = _ArgumentParser(
-            prog="earmark unfollow",
-            description="Stop following a feed; the episodes it brought in stay.",
-        )
-        parser.add_argument("feed", metavar="FEED", help="the feed's name (earmark list) or URL")
-        return parser
-    elif command == "index":
-        parser = _ArgumentParser(
-            prog="earmark index",
-            description="Build the search index, or bring it up to date with the library.",
-        )
-        parser.add_argument("--rebuild", action="store_true", help="build it anew")
-    else:
+def _parser(command: Command | None) -> argparse.ArgumentParser:
+    if command is None:
         parser = _ArgumentParser(
             prog="earmark",
             description="A terminal reader for long conversations.",
-            epilog="commands: earmark add FILE...|URL [--episode NAME]; earmark list [PATH]; "
-            "earmark export [PATH] --format json; earmark search QUERY [PATH] [--json]; "
-            "earmark index [PATH] [--rebuild]; earmark follow FEED_URL [--last N | --all]; "
-            "earmark update [FEED]; earmark unfollow FEED",
+            epilog="\n".join(usage_lines()),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
         )
-    parser.add_argument(
-        "path",
-        nargs="?",
-        type=Path,
-        metavar="PATH",
-        help="a library folder, an episode folder or one file (default: your library)",
-    )
+        parser.add_argument("--version", action="version", version=f"earmark {_version()}")
+    else:
+        parser = _ArgumentParser(
+            prog=f"earmark {command.name}", description=command.help, allow_abbrev=False
+        )
+        command.arguments(parser)
+    if command is None or command.takes_path:
+        parser.add_argument(
+            "path",
+            nargs="?",
+            type=Path,
+            metavar="PATH",
+            help="a library folder, an episode folder or one file (default: your library)",
+        )
     return parser
 
 
-def _positional_after_options(parser: argparse.ArgumentParser, args: list[str]) -> list[str]:
-    """``args`` with the options first and everything else after a ``--``, so that a query
-    may start with a dash (``-word`` leaves a word out) and a ``--`` may come anywhere."""
+def _options_first(
+    parser: argparse.ArgumentParser, args: list[str], command: Command | None
+) -> list[str]:
+    """``args`` with the options first and everything else after a ``--``: flags may come
+    anywhere (``earmark search word --json PATH``), as with grep and git, and a ``--`` ends
+    the options. A command with ``dashed_words`` takes an unknown ``-word`` as a word."""
     values = {
         name: 1 if action.nargs is None else 0
         for action in parser._actions
         for name in action.option_strings
     }
+    dashed_words = command is not None and command.dashed_words
     options: list[str] = []
     positional: list[str] = []
     rest = iter(args)
@@ -200,11 +129,42 @@ def _positional_after_options(parser: argparse.ArgumentParser, args: list[str]) 
         name = arg.split("=", 1)[0]
         if arg == "--":
             positional += rest
-        elif name in values or arg.startswith("--"):  # argparse judges an unknown --option
+        elif name in values or (arg.startswith("-") and arg != "-" and not dashed_words):
             options += [arg, *islice(rest, 0 if "=" in arg else values.get(name, 0))]
+        elif dashed_words and arg.startswith("--"):  # argparse judges an unknown --option
+            options.append(arg)
         else:
             positional.append(arg)
-    return [*options, "--", *positional]
+    return [*options, "--", *positional] if positional else options
+
+
+def usage_lines() -> list[str]:
+    """``earmark …  # what it does``, a line a command: ``--help`` and the README show them."""
+    usages = [("earmark [PATH]", "open the reader (default: your library)")]
+    usages += [(f"earmark {c.name} {c.usage}".rstrip(), c.summary) for c in COMMANDS]
+    width = max(len(usage) for usage, _ in usages)
+    return [f"{usage.ljust(width)}  # {summary}" for usage, summary in usages]
+
+
+def _not_a_command(args: list[str]) -> str | None:
+    """What to say when the first word is no file or folder but looks like a mistyped command
+    (``earmark lst``), instead of opening it as a library that does not exist."""
+    first = args[0] if args else ""
+    if not first or first.startswith("-") or Path(first).exists():
+        return None
+    import difflib
+
+    close = difflib.get_close_matches(first, _BY_NAME, n=1, cutoff=0.6)
+    return f"{first!r} is not a command; did you mean `earmark {close[0]}`?" if close else None
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("earmark")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "(not installed)"
 
 
 def _positive(text: str) -> int:
@@ -214,9 +174,11 @@ def _positive(text: str) -> int:
 
 
 def _load(options: argparse.Namespace) -> Library:
+    """The library PATH names (your library without one). Its problems are said when they
+    arise (a file parsed now); each episode's are in `earmark list`, beside it."""
     with WorkProgress("reading") as progress:
         library = Library.open(options.path or open_user_library(), progress=progress.update)
-    for problem in library.problems:
+    for problem in library.new_problems:
         warn(problem)
     return library
 
@@ -308,6 +270,8 @@ def _add(options: argparse.Namespace) -> int:
 
 
 def _list(options: argparse.Namespace) -> int:
+    from rich.cells import cell_len  # an id in a wide script takes two columns a letter
+
     from index.feeds.followed import read_followed
 
     library = _load(options)
@@ -321,19 +285,17 @@ def _list(options: argparse.Namespace) -> int:
                 f"{feed.name:<{name_width}}  {len(feed.episodes):>8}  {len(feed.failed):>6}  "
                 f"{checked:<25}  {feed.url}"
             )
-        print()
-    rows = [
-        (info.id, info.title, len(info.chapters), info.turn_count, info.note_count)
-        for info in library.infos
-    ]
-    id_width = max((len(row[0]) for row in rows), default=2)
-    print(f"{'episode':<{id_width}}  chapters  turns  notes  transcript  title")
-    for episode_id, title, chapters, turns, notes in rows:
-        transcript = "yes" if turns else "no"
+        say("")
+    id_width = max((cell_len(info.id) for info in library.infos), default=2)
+    say(f"{'episode'.ljust(id_width)}  chapters  turns  notes  transcript  title")
+    for info in library.infos:
+        transcript = "yes" if info.turn_count else "no"
         say(
-            f"{episode_id:<{id_width}}  {chapters:>8}  {turns:>5}  {notes:>5}  "
-            f"{transcript:<10}  {title}"
+            f"{info.id}{' ' * (id_width - cell_len(info.id))}  {len(info.chapters):>8}  "
+            f"{info.turn_count:>5}  {info.note_count:>5}  {transcript:<10}  {info.title}"
         )
+        for problem in info.problems:
+            say(f"{' ' * id_width}  ! {problem}")
     return EXIT_OK
 
 
@@ -423,12 +385,12 @@ def _search(options: argparse.Namespace) -> int:
     if found.timed_out:
         notes.append(f"stopped at the {SEARCH_TIME_LIMIT:g} s limit: the best hits found by then")
     if notes:
-        print(f"earmark: note: {'; '.join(notes)}", file=sys.stderr)
+        complain(f"note: {'; '.join(notes)}")
     if options.json:
         print_json(list(found.hits))
     else:
         print_hits(list(found.hits), several_episodes=search_index.episode_count > 1)
-    return EXIT_OK
+    return EXIT_OK if found.hits else EXIT_USER_ERROR  # as grep: 1 when nothing matched
 
 
 def _index(options: argparse.Namespace) -> int:
@@ -464,13 +426,156 @@ def _userdata() -> UserData:
     return userdata
 
 
-COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
-    "add": _add,
-    "list": _list,
-    "export": _export,
-    "search": _search,
-    "index": _index,
-    "follow": _follow,
-    "update": _update,
-    "unfollow": _unfollow,
-}
+def _config(options: argparse.Namespace) -> int:
+    from tui.config import describe, load_config
+
+    config = load_config()
+    state = "" if config.path.exists() else " (no such file yet: these are the defaults)"
+    say(f"# {config.path}{state}")
+    for line in describe(config):
+        say(line)
+    for problem in config.problems:
+        warn(problem)
+    return EXIT_OK
+
+
+def _export_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--format",
+        choices=["json", "markdown"],
+        default="json",
+        help="json: everything earmark understood; markdown: one episode with your "
+        "bookmarks and notes, for Obsidian",
+    )
+    parser.add_argument(
+        "--episode",
+        metavar="ID",
+        help="only this episode (markdown default: the one you read last)",
+    )
+
+
+def _search_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.epilog = (
+        "e.g. earmark search 'speaker:ilya \"age of research\"'; also kind:comment, "
+        "episode:…, chapter:…, source:…, word~ (fuzzy), word* (prefix), OR, NOT, -word. "
+        "Exit status: 0 when something matched, 1 when nothing did, 2 on a usage error."
+    )
+    parser.add_argument("query", metavar="QUERY", help="what to look for")
+    parser.add_argument("--json", action="store_true", help="print the hits as JSON")
+    parser.add_argument(
+        "--limit", type=_positive, default=20, metavar="N", help="at most N hits (20)"
+    )
+
+
+def _add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "files", nargs="+", metavar="FILE", help="documents, or a video's URL (http…)"
+    )
+    parser.add_argument(
+        "--episode",
+        metavar="NAME",
+        help="add to the episode with this id or title, or make a new one so named; "
+        "default: a new one named after the files",
+    )
+
+
+def _follow_arguments(parser: argparse.ArgumentParser) -> None:
+    from index.feeds.following import DEFAULT_LAST
+
+    parser.add_argument("url", metavar="FEED_URL", help="the podcast's RSS feed (http/https)")
+    how_many = parser.add_mutually_exclusive_group()
+    how_many.add_argument(
+        "--last",
+        type=_positive,
+        default=DEFAULT_LAST,
+        metavar="N",
+        help=f"bring in the N newest episodes ({DEFAULT_LAST})",
+    )
+    how_many.add_argument("--all", action="store_true", help="bring in every episode")
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command(
+        "add",
+        "FILE...|URL [--episode NAME]",
+        "copy files or a video's page into your library",
+        "Copy transcripts, chapter lists, notes and audio into your library, or a video's "
+        "subtitles, chapters and description from its URL (with yt-dlp).",
+        _add,
+        _add_arguments,
+        takes_path=False,
+    ),
+    Command(
+        "list",
+        "[PATH]",
+        "followed podcasts; episodes with chapters, turns, notes",
+        "The feeds you follow and the episodes, with their chapters, turns and notes.",
+        _list,
+    ),
+    Command(
+        "search",
+        "QUERY [PATH] [--json] [--limit N]",
+        "search everything (exit 1: nothing found)",
+        "Search the turns, chapter titles, summary points, comments and your notes.",
+        _search,
+        _search_arguments,
+        dashed_words=True,
+    ),
+    Command(
+        "export",
+        "[PATH] [--format json|markdown] [--episode ID]",
+        "what earmark understood (json), or your marks (markdown)",
+        "Print everything earmark understood of a library, or one episode with your marks.",
+        _export,
+        _export_arguments,
+    ),
+    Command(
+        "index",
+        "[PATH] [--rebuild]",
+        "build or update the search index",
+        "Build the search index, or bring it up to date with the library.",
+        _index,
+        lambda parser: parser.add_argument("--rebuild", action="store_true", help="build anew"),
+    ),
+    Command(
+        "follow",
+        "FEED_URL [--last N | --all]",
+        "follow a podcast: its last N episodes (10)",
+        "Follow a podcast: bring its last episodes (transcript, chapters, show notes) into "
+        "your library; `earmark update` brings in what is new.",
+        _follow,
+        _follow_arguments,
+        takes_path=False,
+    ),
+    Command(
+        "update",
+        "[FEED]",
+        "bring in what is new in the podcasts you follow",
+        "Bring in what is new in the feeds you follow (and what failed before).",
+        _update,
+        lambda parser: parser.add_argument(
+            "feed", nargs="?", metavar="FEED", help="only this feed (name or URL)"
+        ),
+        takes_path=False,
+    ),
+    Command(
+        "unfollow",
+        "FEED",
+        "stop following (what came in stays)",
+        "Stop following a feed; the episodes it brought in stay.",
+        _unfollow,
+        lambda parser: parser.add_argument(
+            "feed", metavar="FEED", help="the feed's name (earmark list) or URL"
+        ),
+        takes_path=False,
+    ),
+    Command(
+        "config",
+        "",
+        "your settings file and the settings in force",
+        "Where your settings file is, and the settings in force.",
+        _config,
+        takes_path=False,
+    ),
+)
+_BY_NAME = {command.name: command for command in COMMANDS}

@@ -88,10 +88,9 @@ def test_half_typed_queries_answer_like_grep(
     assert capsys.readouterr().err == ""
 
 
-def test_the_table_lights_words_and_never_reads_markup(
+def test_hits_are_lines_when_piped_a_table_when_wide_and_never_markup(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("COLUMNS", "200")
     episode = tmp_path / "episode"
     shutil.copytree(DEFAULT_EPISODE_DIR, episode)
     page = episode / "transcript-page.txt"
@@ -99,9 +98,16 @@ def test_the_table_lights_words_and_never_reads_markup(
     text = page.read_text(encoding="utf-8")
     page.write_text(text.replace(marker, marker[:-1] + " [bold red]zanzibar[/] [link=x]\n"))
     assert main(["search", "zanzibar", str(episode)]) == 0
+    # Piped: a line a hit, as rg prints them.
+    assert capsys.readouterr().out == (
+        "episode  0:47  Ilya Sutskever  Sure. [bold red]zanzibar[/] [link=x]\n"
+    )
+    monkeypatch.setenv("FORCE_COLOR", "1")  # as on a terminal…
+    monkeypatch.setenv("COLUMNS", "200")  # …a wide one: a table, the word lit
+    assert main(["search", "zanzibar", str(episode)]) == 0
     out = capsys.readouterr().out
-    assert "[bold red]zanzibar[/] [link=x]" in out
     assert "kind" in out and "snippet" in out
+    assert "\x1b[1;7mzanzibar\x1b[0m[/] [link=x]" in out
 
 
 def test_index_command_reports_and_rebuilds(capsys: pytest.CaptureFixture[str]) -> None:

@@ -21,6 +21,9 @@ from index.text import visible
 from index.timecode import format_time
 
 LIT_STYLE = "bold reverse"
+# Below this width a table's snippet column would be a sliver: one line a hit instead.
+TABLE_FROM_COLUMNS = 120
+SNIPPET_MIN_COLUMNS = 40
 
 
 def print_json(hits: list[Hit]) -> None:
@@ -30,16 +33,22 @@ def print_json(hits: list[Hit]) -> None:
 
 
 def print_hits(hits: list[Hit], several_episodes: bool) -> None:
-    console = Console(highlight=False)
+    """A line a hit (``episode  17:15  Ilya Sutskever  …the snippet…``), as rg prints, when
+    piped or on a narrow terminal; a table of columns on a wide one."""
+    console = Console(highlight=False, soft_wrap=True)
     if not hits:
         console.print(Text("no hits"))
         return
+    if not console.is_terminal or console.width < TABLE_FROM_COLUMNS:
+        for hit in hits:
+            console.print(_line(hit))
+        return
     table = Table(box=None, pad_edge=False, expand=True, header_style="bold")
-    table.add_column("kind")
+    table.add_column("kind", no_wrap=True)
     table.add_column("where", max_width=32)
-    table.add_column("time", justify="right")
+    table.add_column("time", justify="right", no_wrap=True)
     table.add_column("who", max_width=20)
-    table.add_column("snippet", ratio=1)
+    table.add_column("snippet", ratio=1, min_width=SNIPPET_MIN_COLUMNS)
     for hit in hits:
         where = " › ".join(
             part for part in (hit.episode if several_episodes else None, hit.chapter_title) if part
@@ -47,11 +56,32 @@ def print_hits(hits: list[Hit], several_episodes: bool) -> None:
         table.add_row(
             Text(hit.kind),
             Text(visible(where)),
-            Text(format_time(hit.start) if hit.start is not None else ""),
-            Text(visible(hit.speaker or hit.source)),
+            Text(_time(hit)),
+            Text(visible(_who(hit))),
             lit_snippet(hit),
         )
     console.print(table)
+
+
+def _line(hit: Hit) -> Text:
+    line = Text(visible(hit.episode), style="bold")
+    for part in (_time(hit), visible(_who(hit))):
+        if part:
+            line.append(f"  {part}")
+    line.append("  ")
+    line.append_text(lit_snippet(hit))
+    return line
+
+
+def _time(hit: Hit) -> str:
+    return format_time(hit.start) if hit.start is not None else ""
+
+
+def _who(hit: Hit) -> str:
+    """Who said it, or where it comes from; nothing for a transcript whose turns name nobody."""
+    if hit.speaker:
+        return hit.speaker
+    return "" if hit.kind == "turn" else hit.source
 
 
 def lit_snippet(hit: Hit) -> Text:

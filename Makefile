@@ -14,7 +14,7 @@ apt_install = command -v $(1) >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && comman
 	|| echo "$(1) not installed: $(3)"; }
 
 run: $(STAMP)
-	$(BIN)/earmark data
+	$(BIN)/earmark
 
 test: $(STAMP)
 	@$(call apt_install,tmux,tmux,the real-terminal tests will be skipped)

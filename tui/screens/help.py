@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -25,9 +26,9 @@ KEY_GROUPS: tuple[tuple[str, str], ...] = (
 )
 
 
-def key_table(groups: list[tuple[str, list[BindingType]]]) -> Table:
+def key_table(groups: list[tuple[str, list[BindingType]]], key_style: Style) -> Table:
     table = Table(box=None, show_header=False, padding=(0, 2, 0, 0), expand=True)
-    table.add_column(style="bold #ffd75f", no_wrap=True)
+    table.add_column(style=key_style, no_wrap=True)
     table.add_column()
     for title, bindings in groups:
         table.add_row(Text(title, style="bold underline"), Text(""))
@@ -62,11 +63,16 @@ def _key_name(key: str) -> str:
 
 
 class HelpScreen(Dialog[None]):
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"help--key"}
     DEFAULT_CSS = """
     HelpScreen > VerticalScroll {
         width: 72;
         max-width: 100%;
         max-height: 90%;
+    }
+    HelpScreen > .help--key {
+        color: $text-warning;
+        text-style: bold;
     }
     """
 
@@ -81,4 +87,4 @@ class HelpScreen(Dialog[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll() as scroll:
             scroll.border_title = "Keys"
-            yield Static(key_table(self._groups))
+            yield Static(key_table(self._groups, self.get_component_rich_style("help--key")))

@@ -44,7 +44,13 @@ ChapterTitle = Callable[[str, int | None], str]
 
 
 class SearchPanel(Vertical):
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"search-panel--lit"}
     DEFAULT_CSS = """
+    SearchPanel > .search-panel--lit {
+        background: $warning;
+        color: $text;
+        text-style: bold;
+    }
     SearchPanel {
         dock: top;
         height: auto;
@@ -248,7 +254,7 @@ class SearchPanel(Vertical):
         text.append("\n")
         snippet = Text(hit.snippet)
         for start, end in hit.highlights:
-            snippet.stylize("bold black on #ffd75f", start, end)
+            snippet.stylize(self.get_component_rich_style("search-panel--lit"), start, end)
         text.append_text(snippet)
         return text
 

@@ -1,4 +1,8 @@
-"""Whatever the bytes, every parser returns a Document or raises FormatError, and nothing else."""
+"""Whatever the bytes, every parser returns a Document or raises FormatError, and nothing else.
+
+`parse_file` turns anything else a parser raises into a `ParserFailure`, so that one file never
+stops a library; these tests raise what it caught instead, so that the guard hides no bug.
+"""
 
 from pathlib import Path
 
@@ -7,7 +11,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from index.errors import FormatError
-from index.formats import FORMATS, parse_file
+from index.formats import FORMATS, ParserFailure, parse_file
 from index.model import Document
 from tests.seeds import FORMAT_EXAMPLES, SEED_FILES
 
@@ -35,6 +39,8 @@ SETTINGS = settings(deadline=None, suppress_health_check=[HealthCheck.function_s
 def _parses_or_format_error(path: Path, format_name: str | None) -> None:
     try:
         document, _warning = parse_file(path, format_name)
+    except ParserFailure as failure:
+        raise failure.__cause__ from None  # the parser's bug, with its own traceback
     except FormatError as error:
         assert "\n" not in str(error)
         return
@@ -82,3 +88,16 @@ def test_mutated_seeds(tmp_path: Path, seed: Path, cuts: list[tuple[int, int]]) 
     path = tmp_path / seed.name
     path.write_text("\n".join(lines), encoding="utf-8")
     _parses_or_format_error(path, None)
+
+
+def test_a_parser_bug_fails_these_tests(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The guard that keeps a library loading does not hide a parser's bug from these tests."""
+
+    def broken(path: Path, source: object = None) -> Document:
+        raise OverflowError("a bug")
+
+    monkeypatch.setattr(FORMATS["srt"], "parse", broken)
+    path = tmp_path / "t.srt"
+    path.write_text("1\n00:00:01,000 --> 00:00:02,000\nhi\n", encoding="utf-8")
+    with pytest.raises(OverflowError, match="a bug"):
+        _parses_or_format_error(path, "srt")

@@ -2,13 +2,17 @@
 
 Every format module has a ``NAME``, a ``LABEL``, ``sniff(head) -> float`` (0..1 confidence from
 the first few KB of text) and ``parse(path, source=None) -> Document``, which raises
-``FormatError`` for input it cannot read and nothing else, whatever the bytes.
+``FormatError`` for input it cannot read and nothing else, whatever the bytes. `parse_file`
+holds them to that: anything else a parser raises (a bug) becomes a `ParserFailure`, so one file
+never stops a library from loading.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
+from typing import TypeVar
 
 from index.errors import FormatError
 from index.formats import (
@@ -27,6 +31,7 @@ from index.formats import (
 )
 from index.formats.source import SourceText, read_source
 from index.model import Document
+from index.text import clean_line
 
 FORMATS: dict[str, ModuleType] = {
     module.NAME: module
@@ -48,13 +53,34 @@ FORMATS: dict[str, ModuleType] = {
 _KNOWN = ", ".join(FORMATS)
 SNIFF_CHARS = 16_384
 MIN_CONFIDENCE = 0.3
+T = TypeVar("T")
+
+
+class ParserFailure(FormatError):
+    """A parser (or sniffer) raised something other than `FormatError`: a bug in it, reported as
+    one file that cannot be read. The exception is the ``__cause__``, for tests to raise."""
+
+
+def _guarded(path: Path, function: Callable[..., T], *args: object) -> T:
+    """``function(*args)``, a parser's or a sniffer's, raising only `FormatError`."""
+    try:
+        return function(*args)
+    except FormatError:
+        raise
+    except Exception as error:
+        detail = ": " + clean_line(str(error)[:200]) if str(error) else ""
+        message = f"earmark could not read this file ({type(error).__name__}{detail})"
+        raise ParserFailure(path, None, message) from error
 
 
 def candidates(source: SourceText) -> list[ModuleType]:
     """The formats that think they can read this text, the most confident first; an error
     when none does."""
     head = source.text[:SNIFF_CHARS]
-    scored = [(module.sniff(head), index, module) for index, module in enumerate(FORMATS.values())]
+    scored = [
+        (_guarded(source.path, module.sniff, head), index, module)
+        for index, module in enumerate(FORMATS.values())
+    ]
     ranked = sorted(scored, key=lambda item: (-item[0], item[1]))
     found = [module for confidence, _, module in ranked if confidence >= MIN_CONFIDENCE]
     if not found:
@@ -78,11 +104,11 @@ def parse_file(path: Path, format_name: str | None = None) -> tuple[Document, st
     if format_name is not None:
         if format_name not in FORMATS:
             raise FormatError(path, None, f"unknown format {format_name!r} (known: {_KNOWN})")
-        return FORMATS[format_name].parse(path, source), source.warning
+        return _guarded(path, FORMATS[format_name].parse, path, source), source.warning
     first_error: FormatError | None = None
     for module in candidates(source):
         try:
-            return module.parse(path, source), source.warning
+            return _guarded(path, module.parse, path, source), source.warning
         except FormatError as error:
             first_error = first_error or error
     assert first_error is not None

@@ -12,6 +12,10 @@ from index.chapters import in_chapters
 from index.model import Chapter, Turn
 from index.timecode import CLOCK
 
+# A time past this (over 115 days) is not a time in an episode: a file that says so is wrong, and
+# the time is read as not given.
+MAX_SECONDS = 10_000_000
+
 # One word of a person's name: capitalised, or a name particle ("van", "de", "bin"…).
 NAME_WORD = (
     r"(?:[A-Z\u00c0-\u024f][\w.'’-]*|van|von|der|den|de|da|del|della|di|du|la|le|bin|ibn|al)"

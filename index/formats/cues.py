@@ -16,12 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from index.errors import FormatError
-from index.formats.common import SPEAKER_LABEL, turns_with_ends, unmarked
+from index.formats.common import MAX_SECONDS, SPEAKER_LABEL, turns_with_ends, unmarked
 from index.model import Document, Turn
 from index.text import clean_line
 
 PARAGRAPH_PAUSE_S = 2.0
 PARAGRAPH_WORDS = 150
+_MAX_FIELD_DIGITS = 9  # far more than a time in an episode needs in any field
 _TAG = re.compile(r"<[^>]*>")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
 _NO_SPACE_BEFORE = re.compile(r"^[,.;:!?…)\]}%]")
@@ -36,6 +37,20 @@ class Cue:
     text: str
     speaker: str | None = None
     ends_paragraph: bool = False
+
+
+def clock_milliseconds(
+    hours: str | None, minutes: str, seconds: str, fraction: str | None
+) -> int | None:
+    """A caption's clock, ``H:MM:SS.mmm`` as digits, in milliseconds (the fraction read as a
+    decimal: ``.5`` is 500 ms); None past `MAX_SECONDS`, where no episode is. The digits are
+    counted before they are converted: a field of a million digits is none of Python's ints."""
+    hours = hours or "0"
+    if any(len(field.lstrip("0")) > _MAX_FIELD_DIGITS for field in (hours, minutes, seconds)):
+        return None
+    milliseconds = ((int(hours) * 60 + int(minutes)) * 60 + int(seconds)) * 1000
+    milliseconds += int((fraction or "")[:3].ljust(3, "0"))
+    return milliseconds if milliseconds < MAX_SECONDS * 1000 else None
 
 
 def speaker_cues(start: float, end: float | None, lines: list[tuple[str | None, str]]) -> list[Cue]:

@@ -40,8 +40,13 @@ def sniff(head: str) -> float:
 def parse(path: Path, source: SourceText | None = None) -> Document:
     source = source or read_source(path)
     reader = _FieldReader()
-    reader.feed(source.text)
-    reader.close()
+    try:
+        reader.feed(source.text)
+        reader.close()
+    except AssertionError:  # how HTMLParser says it cannot read a declaration
+        line, _column = reader.getpos()
+        message = "not valid HTML: a <!…> declaration that cannot be read"
+        raise FormatError(path, line, message) from None
     raw_turns: list[RawTurn] = []
     speaker, start, fresh = "", None, False
     for tag, value in reader.fields:

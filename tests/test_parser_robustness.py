@@ -25,10 +25,6 @@ HOSTILE_FILES = {
         '{"segments": [{"startTime": ' + MORE_DIGITS_THAN_PYTHON_READS + ', "body": "hi"}]}',
         "no Podcast transcript (JSON) with text found",
     ),
-    "marked-section.html": (
-        "<html><cite>A:</cite><time>0:01</time><p>x</p><![foo bar]>",
-        "marked-section.html:1: not valid HTML",
-    ),
     "deep-front-matter.md": (
         "---\nt: " + "[" * 100_000 + "\n---\n**A:** x\n\n**A:** y\n\n**B:** z\n",
         "deep-front-matter.md:2: front matter is not valid YAML (exceeded maximum nesting depth)",
@@ -113,3 +109,18 @@ def test_a_yaml_alias_bomb_in_front_matter_is_not_expanded(tmp_path: Path) -> No
     path.write_text(f"---\n{front}\n---\n- a point\n", encoding="utf-8")
     document, _warning = parse_file(path)
     assert (document.title, document.guests) == ("Kept", ())
+
+
+def test_html_that_stopped_htmlparser_is_read(tmp_path: Path) -> None:
+    """A ``<![foo bar]>`` section made HTMLParser raise AssertionError; the text of ``<script>``
+    and ``<style>`` became transcript. Tags are found by earmark now, in one pass."""
+    path = tmp_path / "t.html"
+    path.write_text(
+        "<html><style>p { color: red }</style><cite>Ann:</cite><time>0:01</time>"
+        "<p>Hello <script>track('<p>');</script>there.</p><![foo bar]></html>",
+        encoding="utf-8",
+    )
+    document, _warning = parse_file(path)
+    assert [(turn.speaker, turn.start, turn.text) for turn in document.turns] == [
+        ("Ann", 1, "Hello there.")
+    ]

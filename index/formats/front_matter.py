@@ -14,7 +14,8 @@ from index.errors import FormatError
 from index.formats.common import iso_date
 from index.text import clean_line
 
-WIKILINK = re.compile(r"\[\[(?:[^\]|]*\|)?(?P<text>[^\]]*)\]\]")
+# No bracket inside: a link's name cannot hold one, and "[[[[…" would take quadratic time.
+WIKILINK = re.compile(r"\[\[(?:[^\[\]|]*\|)?(?P<text>[^\[\]]*)\]\]")
 # libyaml when PyYAML has it: its scanner stops nesting at 1,000 levels with a YAMLError, in
 # milliseconds, where the pure-Python one takes seconds (quadratic) to reach RecursionError.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -42,3 +42,14 @@ def test_clean_never_leaves_escape_or_control(text: str) -> None:
     assert not any(ord(c) < 32 and c != "\n" for c in cleaned)
     assert not any(0x7F <= ord(c) <= 0x9F for c in cleaned)
     assert clean(cleaned) == cleaned
+
+
+@given(
+    st.text(
+        st.characters(codec="utf-8")
+        | st.sampled_from(" \t\n\x1b\x9b\x07\r\u2028\x1c\x85\xa0\u200d\u202e\u3000[]")
+    )
+)
+def test_clean_line_is_clean_on_one_line(text: str) -> None:
+    """`clean_line` skips `clean` (and more) when it can: never with another result."""
+    assert clean_line(text) == " ".join(clean(text).split())

@@ -67,7 +67,7 @@ def parse(path: Path, source: SourceText | None = None) -> Document:
     cues: list[Cue] = []
     shown = ""  # the words of the last line shown, which rolling captions repeat
     for start, end, caption_lines in captions:
-        written = [line for line in caption_lines if line.strip()]
+        written = list(filter(str.strip, caption_lines))  # the lines with text
         words = [plain_text(line) if "<" in line or "&" in line else line for line in written]
         if words and shown and words[0].strip() == shown and _rolling(start, end, written):
             del written[0], words[0]

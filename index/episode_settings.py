@@ -56,6 +56,12 @@ def read_settings(file: Path, problems: list[str]) -> EpisodeSettings:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         problems.append(f"{file}: ignored: {error}")
         return EpisodeSettings()
+    except RecursionError:
+        problems.append(f"{file}: ignored: nested too deeply")
+        return EpisodeSettings()
+    except ValueError:  # tomllib's int() of a number past Python's 4,300-digit limit
+        problems.append(f"{file}: ignored: a number with too many digits")
+        return EpisodeSettings()
 
     def text(key: str) -> str | None:
         value = data.get(key)

@@ -47,6 +47,10 @@ def strip_controls(text: str) -> str:
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\u2028", "\n").replace("\u2029", "\n")
+    # Every escape sequence starts with a control character, so text without one has none; and
+    # the escape pattern tries every position (2 s for 45 MB), where this search takes 0.2 s.
+    if not _CONTROL.search(text):
+        return text
     return _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", text))
 
 
@@ -62,6 +66,12 @@ def clean(text: str) -> str:
 
 def clean_line(text: str) -> str:
     """`clean`, then folded onto one line: for names, titles, dates."""
+    # Quick ways out, for a million caption pieces: printable text holds no control character
+    # and no space but " ", so it is clean once its spaces are single and inside it.
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
+    if not _CONTROL.search(text):  # nothing to remove, only spaces to fold
+        return " ".join(text.split())
     return " ".join(clean(text).split())
 
 

@@ -65,3 +65,14 @@ def test_visible_is_one_printable_line(text: str) -> None:
     assert "\n" not in shown
     assert not any(unicodedata.category(c) in ("Cc", "Cs", "Zl", "Zp") for c in shown)
     assert not any("\u202a" <= c <= "\u202e" or "\u2066" <= c <= "\u2069" for c in shown)
+
+
+@given(
+    st.text(
+        st.characters(codec="utf-8")
+        | st.sampled_from(" \t\n\x1b\x9b\x07\r\u2028\x1c\x85\xa0\u200d\u202e\u3000[]")
+    )
+)
+def test_clean_line_is_clean_on_one_line(text: str) -> None:
+    """`clean_line` skips `clean` (and more) when it can: never with another result."""
+    assert clean_line(text) == " ".join(clean(text).split())

@@ -12,13 +12,18 @@ resembles it (a WebVTT file without its header): that format is then the closest
 
 `parse_file` is the way in: what it returns holds no control character, whatever the format
 decoded (`index.untrusted`).
+`parse_file` holds them to that: anything else a parser raises (a bug) becomes a `ParserFailure`,
+so one file never stops a library from loading.
 """
 
 from __future__ import annotations
 
+import gc
 import json
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
+from typing import TypeVar
 
 from index.errors import FormatError
 from index.formats import (
@@ -40,6 +45,7 @@ from index.formats import (
 )
 from index.formats.source import SourceText, read_source
 from index.model import Document
+from index.text import clean_line
 from index.untrusted import sanitized
 
 FORMATS: dict[str, ModuleType] = {
@@ -68,12 +74,42 @@ _LABELS = ", ".join(module.LABEL for module in FORMATS.values())
 _NAMES = ", ".join(f"{name} ({module.LABEL})" for name, module in FORMATS.items())
 _WHERE = "under [formats] in the episode folder's episode.toml"
 
+T = TypeVar("T")
+
+
+class ParserFailure(FormatError):
+    """A parser (or sniffer) raised something other than `FormatError`: a bug in it, reported as
+    one file that cannot be read. The exception is the ``__cause__``, for tests to raise."""
+
+
+def _guarded(path: Path, function: Callable[..., T], *args: object) -> T:
+    """``function(*args)``, a parser's or a sniffer's, raising only `FormatError`, with Python's
+    cycle collector paused: a parser makes a million small objects and no cycles, and the
+    collector's passes over them took a quarter of a 45 MB caption file's parse (decisions.md).
+    The collector is left as it was found (a parse in another thread may have paused it)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return function(*args)
+    except FormatError:
+        raise
+    except Exception as error:
+        detail = ": " + clean_line(str(error)[:200]) if str(error) else ""
+        message = f"earmark could not read this file ({type(error).__name__}{detail})"
+        raise ParserFailure(path, None, message) from error
+    finally:
+        if collecting:
+            gc.enable()
+
 
 def candidates(source: SourceText) -> list[ModuleType]:
     """The formats that think they can read this text, the most confident first; an error
     that says why none does, when none does."""
     head = source.text[:SNIFF_CHARS]
-    scored = [(module.sniff(head), index, module) for index, module in enumerate(FORMATS.values())]
+    scored = [
+        (_guarded(source.path, module.sniff, head), index, module)
+        for index, module in enumerate(FORMATS.values())
+    ]
     ranked = sorted(scored, key=lambda item: (-item[0], item[1]))
     found = [module for confidence, _, module in ranked if confidence >= MIN_CONFIDENCE]
     if not found:
@@ -98,12 +134,12 @@ def parse_file(path: Path, format_name: str | None = None) -> tuple[Document, st
     if format_name is not None:
         if format_name not in FORMATS:
             raise FormatError(path, None, f"unknown format {format_name!r} (known: {_NAMES})")
-        return sanitized(FORMATS[format_name].parse(path, source)), source.warning
+        return sanitized(_guarded(path, FORMATS[format_name].parse, path, source)), source.warning
     found = candidates(source)
     first_error: FormatError | None = None
     for module in found:
         try:
-            return sanitized(module.parse(path, source)), source.warning
+            return sanitized(_guarded(path, module.parse, path, source)), source.warning
         except FormatError as error:
             first_error = first_error or error
     assert first_error is not None
@@ -121,7 +157,7 @@ def _unread(source: SourceText, closest: ModuleType | None) -> FormatError:
             f"if it is one of these, name its format {_WHERE}",
         )
     try:
-        closest.parse(source.path, source)
+        _guarded(source.path, closest.parse, source.path, source)
     except FormatError as error:
         return _refused(closest, error)
     entry = f"{json.dumps(source.path.name, ensure_ascii=False)} = {json.dumps(closest.NAME)}"

@@ -36,8 +36,10 @@ _TIME_FIRST = re.compile(rf"^{_BRACKETED_TIME}{_SEPARATOR}(?P<title>.*\w.*)$")
 # The title must not end inside the time: "End (1:02:03)" is not "End (1" at 2:03.
 _TIME_LAST = re.compile(rf"^(?P<title>.*\w.*?)(?<![\d(\[:]){_SEPARATOR}{_BRACKETED_TIME}$")
 _ONLY_TIMES = re.compile(r"^[\s\d:.,()\[\]\\–—-]*$")
-# Most lines of any file hold no time at all: one quick search says so before the slow patterns.
+# Most lines of any file hold no time at all: one quick search says so before the slow patterns;
+# and few end in one, which _TIME_LAST (slow: its title may end anywhere) needs.
 _ANY_CLOCK = re.compile(CLOCK)
+_ENDS_IN_A_TIME = re.compile(rf"{_BRACKETED_TIME}$")
 
 
 def chapter_line(text: str) -> tuple[int, str] | None:
@@ -45,7 +47,7 @@ def chapter_line(text: str) -> tuple[int, str] | None:
     if len(text) > MAX_LINE_CHARS or not _ANY_CLOCK.search(text):
         return None
     line = strip_emphasis(_MARKER.sub("", text.strip()))
-    match = _TIME_FIRST.match(line) or _TIME_LAST.match(line)
+    match = _TIME_FIRST.match(line) or (_ENDS_IN_A_TIME.search(line) and _TIME_LAST.match(line))
     if not match or _ONLY_TIMES.match(match["title"]):
         return None
     title = clean_line(match["title"].strip(" -–—:|·•"))

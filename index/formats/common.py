@@ -12,6 +12,10 @@ from index.chapters import in_chapters
 from index.model import Chapter, Turn
 from index.timecode import CLOCK
 
+# A time past this (over 115 days) is not a time in an episode: a file that says so is wrong, and
+# the time is read as not given.
+MAX_SECONDS = 10_000_000
+
 # One word of a person's name: capitalised, or a name particle ("van", "de", "bin"…).
 NAME_WORD = (
     r"(?:[A-Z\u00c0-\u024f][\w.'’-]*|van|von|der|den|de|da|del|della|di|du|la|le|bin|ibn|al)"
@@ -34,14 +38,17 @@ def recurring_speakers(lines: Iterable[str]) -> set[str]:
     """Names that label more than one line (``Name: text``): speakers, not a "Note:" or a
     "Chapter One:" that happens to start a line."""
     counts = Counter(
-        match["speaker"] for line in lines if (match := SPEAKER_LABEL.match(unmarked(line)))
+        match["speaker"]
+        for line in lines
+        if ":" in line and (match := SPEAKER_LABEL.match(unmarked(line)))
     )
     return {name for name, count in counts.items() if count > 1}
 
 
 def unmarked(line: str) -> str:
     """The line without a speaker-change mark before its label."""
-    return _CHANGE_MARK.sub("", line.strip())
+    line = line.strip()
+    return _CHANGE_MARK.sub("", line) if line[:1] in (">", "-") else line
 
 
 def written_time(group: str, *, bracketed: bool = True) -> str:

@@ -3,6 +3,7 @@ turned into the episode metadata a `Document` carries. Values may be wiki links 
 
 from __future__ import annotations
 
+import datetime
 import re
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,11 @@ from index.errors import FormatError
 from index.formats.common import iso_date
 from index.text import clean_line
 
-WIKILINK = re.compile(r"\[\[(?:[^\]|]*\|)?(?P<text>[^\]]*)\]\]")
+# No bracket inside: a link's name cannot hold one, and "[[[[…" would take quadratic time.
+WIKILINK = re.compile(r"\[\[(?:[^\[\]|]*\|)?(?P<text>[^\[\]]*)\]\]")
+# libyaml when PyYAML has it: its scanner stops nesting at 1,000 levels with a YAMLError, in
+# milliseconds, where the pure-Python one takes seconds (quadratic) to reach RecursionError.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def episode_metadata(front: dict) -> dict[str, Any]:
@@ -35,11 +40,12 @@ def read_front_matter(path: Path, lines: list[str]) -> tuple[dict, int]:
     if end is None:
         raise FormatError(path, 1, "front matter opened with --- is never closed")
     try:
-        front = yaml.safe_load("\n".join(lines[1:end]))
+        front = yaml.load("\n".join(lines[1:end]), Loader=_LOADER)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
-        message = f"front matter is not valid YAML ({_first_line(error)})"
+        problem = _first_line(getattr(error, "problem", None) or error)  # not its context
+        message = f"front matter is not valid YAML ({problem})"
         raise FormatError(path, line, message) from None
     except (ValueError, OverflowError, RecursionError) as error:
         # PyYAML raises these for values it matches but cannot build (a 13th month, deep nesting).
@@ -48,7 +54,9 @@ def read_front_matter(path: Path, lines: list[str]) -> tuple[dict, int]:
 
 
 def _text(value: object) -> str | None:
-    if value is None or isinstance(value, (dict, list)):
+    """A scalar as text; None for anything else (a list, a mapping, a set, pairs), which could
+    be a YAML alias bomb that ``str()`` would expand."""
+    if value is None or not isinstance(value, str | int | float | datetime.date):
         return None
     return clean_line(WIKILINK.sub(lambda m: m["text"], str(value))) or None
 
@@ -68,5 +76,5 @@ def _date(value: object) -> str | None:
     return (iso_date(text) or text) if text else None
 
 
-def _first_line(error: Exception) -> str:
+def _first_line(error: object) -> str:
     return str(error).split("\n")[0]

@@ -7,11 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from index.errors import FormatError
+from index.formats.common import MAX_SECONDS
 from index.formats.source import SourceText, read_source
 from index.text import clean_line
-
-# A start time past this (over 115 days) is not a time in an episode.
-MAX_SECONDS = 10_000_000
 
 
 def looks_like_json_with(head: str, *keys: str) -> bool:
@@ -23,7 +21,7 @@ def load_object(path: Path, source: SourceText | None, key: str | None) -> dict[
     """The file's top-level object, which must hold a ``key`` list (when a key is given)."""
     source = source or read_source(path)
     try:
-        data = json.loads(source.text)
+        data = json.loads(source.text, parse_int=_integer)
     except json.JSONDecodeError as error:
         raise FormatError(path, error.lineno, f"not valid JSON: {error.msg}") from None
     except RecursionError:
@@ -33,6 +31,12 @@ def load_object(path: Path, source: SourceText | None, key: str | None) -> dict[
     if key is not None and not isinstance(data.get(key), list):
         raise FormatError(path, None, f'no "{key}" list in this JSON')
     return data
+
+
+def _integer(digits: str) -> int | float:
+    """An integer as JSON writes it. One too long to count or time anything is read as a float:
+    Python's int() refuses more than 4,300 digits (ValueError), and is slow up to there."""
+    return int(digits) if len(digits) <= 20 else float(digits)
 
 
 def seconds(value: object) -> float | None:

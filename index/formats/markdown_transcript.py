@@ -66,7 +66,8 @@ _HEADING = re.compile(r"^#{1,6}\s+(?P<title>.*?)\s*#*$")
 _RULE = re.compile(r"^(?:-{3,}|\*{3,}|_{3,})$")
 # A paragraph wholly in italics, unlabelled: an editor's aside ("*Thanks for reading!…*").
 _ASIDE = re.compile(r"^([*_])(?!\1)\S.*\S\1$")
-_LINK = re.compile(r"(?<!!)\[([^\]]*)\]\([^)\s]*\)")
+# Neither part holds its opening bracket: "[[[[…" or "](](](…" would take quadratic time.
+_LINK = re.compile(r"(?<!!)\[([^\[\]]*)\]\([^()\s]*\)")
 _ESCAPABLE = "\\`*_{}[]()#+-.!>|~"
 _ESCAPE = re.compile("\\\\([" + re.escape(_ESCAPABLE) + "])")
 _HIDDEN = 0xE000  # escaped characters wait in the private use area while emphasis is dropped

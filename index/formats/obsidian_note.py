@@ -28,7 +28,7 @@ _HEADING = re.compile(r"^(?P<level>#{1,6})\s+(?P<title>.*?)\s*#*\s*$")
 _BULLET = re.compile(r"^[-*+]\s+(?P<text>.*)$")
 _NESTED = re.compile(r"^\s+(?:[-*+]|\d+[.)])\s+")
 _LABEL = re.compile(r"^\*\*(?P<label>[^*]+?)\*\*\s*(?P<rest>.*)$")
-_EMBED = re.compile(r"!\[\[[^\]]*\]\]")
+_EMBED = re.compile(r"!\[\[[^\[\]]*\]\]")
 
 
 def sniff(head: str) -> float:

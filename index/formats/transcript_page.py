@@ -41,7 +41,6 @@ _CLOCK_ONLY = re.compile(rf"^{CLOCK}$")
 _COMMENT_AVATAR = re.compile(r"^\]\((?P<url>https?://\S*utm_source=comment\S*)\)$")
 _LIKE = re.compile(r"^Like(?: \((?P<count>\d+)\))?$")
 _REPLY = re.compile(r"^Reply(?: \((?P<count>\d+)\))?$")
-_EDITED = re.compile(r"^(?P<date>.*?)\s*Edited$")
 _CHROME = re.compile(r"^(?:\[|\]\(.*\)\[?|[0-9a-f]{32}_MD5)$")
 
 
@@ -207,8 +206,8 @@ def _read_comment(page: list[Row], index: int, note_id: str) -> tuple[Note, int]
     """One comment starting at its author line; returns it and the row after its widgets."""
     author = clean_line(page[index].text) if index < len(page) else ""
     date_text = page[index + 1].text if index + 1 < len(page) else ""
-    edited = _EDITED.match(date_text)
-    date = clean_line(edited["date"] if edited else date_text)
+    edited = date_text.endswith("Edited")  # "26 NovEdited"
+    date = clean_line(date_text.removesuffix("Edited"))
     body: list[str] = []
     likes = 0
     index += 2
@@ -232,7 +231,7 @@ def _read_comment(page: list[Row], index: int, note_id: str) -> tuple[Note, int]
         author=author or None,
         date=date or None,
         likes=likes,
-        edited=bool(edited),
+        edited=edited,
         times=find_spans(text),
     )
     return note, index

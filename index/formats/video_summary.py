@@ -24,7 +24,7 @@ NAME = "video-summary"
 LABEL = "Video summary"
 
 _BULLET = re.compile(r"^[-*•]\s+(?P<text>.+)$")
-_GLUE = re.compile(r".*[→»›]\s*")
+_GLUE = re.compile(r"^.*[→»›]\s*")  # anchored: unanchored, sub() tries .* at every position
 _JOINERS = {"\u200d", "\ufe0e", "\ufe0f", "\u20e3"}
 
 

@@ -1,5 +1,6 @@
 """`make bench`: search measured on the bundled library and on synthetic ones of 10, 100 and
-1,000 episodes, then following podcasts (`tests.bench.feeds`); writes tests/bench/RESULTS.md.
+1,000 episodes, then parsing throughput per format (`tests.bench.parsing`) and following
+podcasts (`tests.bench.feeds`); writes tests/bench/RESULTS.md.
 
     python -m tests.bench.run [--sizes 10,100,1000] [--runs 3] [--keep DIR]
 
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from index.paths import default_library
-from tests.bench import feeds, startup
+from tests.bench import feeds, parsing, startup
 from tests.bench.measure import PHRASES
 from tests.bench.synth import write_library
 
@@ -52,13 +53,18 @@ def main() -> None:
             if not library.exists():
                 write_library(library, size)
             rows.append(_measure(size, library, work, options.runs))
+        (work / "parsing").mkdir(exist_ok=True)
+        parsing_section = parsing.section(
+            work / "parsing", options.runs, parsing.CAPTION_MB, parsing.OTHER_MB
+        )
     finally:
         if options.keep is None:
             shutil.rmtree(work, ignore_errors=True)
     feed_runs = max(options.runs, feeds.RUNS)
     print("measuring feeds …", file=sys.stderr, flush=True)
     feed_section = feeds.report(feeds.measure(feed_runs), feed_runs)
-    options.out.write_text(_report(rows, options.runs) + "\n" + feed_section, encoding="utf-8")
+    report = _report(rows, options.runs) + "\n" + parsing_section + "\n" + feed_section
+    options.out.write_text(report, encoding="utf-8")
     print(f"wrote {options.out}")
 
 

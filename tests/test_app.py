@@ -269,10 +269,9 @@ async def test_document_text_is_never_markup(tmp_path: Path) -> None:
         await wait_for(pilot, lambda: "[bold red]Alignment[/bold red]" in _status(app))
 
 
-async def test_hit_text_is_not_markup() -> None:
+async def test_hit_text_is_not_markup(library: Library) -> None:
     from index.search import Hit
 
-    panel = SearchPanel(lambda episode, chapter: "[b]chapter[/b]")
     hit = Hit(
         id="e/t/0",
         kind="turn",
@@ -285,9 +284,14 @@ async def test_hit_text_is_not_markup() -> None:
         snippet="[bold]lit[/bold] word",
         highlights=((14, 18),),
     )
-    rendered = panel._hit_text(hit)
+    app = EarmarkApp(library)
+    async with app.run_test(size=(120, 40)):
+        panel = app.query_one(SearchPanel)
+        panel._chapter_title = lambda episode, chapter: "[b]chapter[/b]"
+        rendered = panel._hit_text(hit)
     assert isinstance(rendered, Text)
     assert "[b]chapter[/b]" in rendered.plain and "[bold]lit[/bold] word" in rendered.plain
+    assert "[red]x[/red]" in rendered.plain
 
 
 async def test_search_as_you_type_enter_jumps_and_n_steps(library: Library) -> None:

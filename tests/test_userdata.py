@@ -265,7 +265,8 @@ def test_a_note_whose_turn_is_a_word_is_one_line_not_a_traceback(
     db = _marks_with_a_note(UserData.open().path).path
     _tamper(db, "UPDATE notes SET turn = 'three'")
     capsys.readouterr()
-    assert main(["search", "kind:own mine", "--json"]) == 0
+    # The damaged marks are set aside: no note of yours is left to find (exit 1, as grep).
+    assert main(["search", "kind:own mine", "--json"]) == 1
     err = capsys.readouterr().err
     assert "Traceback" not in err
     assert "holds a value of the wrong type" in err and "kept as userdata.sqlite3.damaged-" in err

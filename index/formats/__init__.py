@@ -170,7 +170,10 @@ def _unread(source: SourceText, closest: ModuleType | None) -> FormatError:
 
 
 def _refused(module: ModuleType, error: FormatError) -> FormatError:
-    """The format the file looks most like could not read it, and why."""
+    """The format the file looks most like could not read it, and why; a parser's own failure
+    (a bug, not the file's format) as it is."""
+    if isinstance(error, ParserFailure):
+        return error
     return FormatError(
         error.path,
         error.line,

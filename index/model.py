@@ -76,7 +76,7 @@ def own_note_id(episode: str, number: int) -> str:
 
 
 NoteKind = Literal["summary", "comment", "own"]
-# "yours": the reader wrote the note at that turn (`index.userdata`).
+# "yours": the reader wrote the note at that turn (`index.marks.userdata`).
 LinkReason = Literal["timestamp", "quote", "similar", "yours"]
 
 

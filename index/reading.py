@@ -18,13 +18,13 @@ from typing import TYPE_CHECKING, Literal
 
 from index.errors import EarmarkError
 from index.library import Library
+from index.linking import RelatedNotes
+from index.marks import OwnNote, UserData
 from index.model import Episode, Note, Turn
-from index.passage_notes import RelatedNotes
 from index.timeline import Timeline
-from index.userdata import OwnNote, UserData
 
 if TYPE_CHECKING:  # the analyser (and Whoosh's stemmer) load when terms are first lit
-    from index.query import Marks
+    from index.search import Marks
 
 EXCERPT_CHARS = 100
 NoteChange = Literal["saved", "deleted"]
@@ -170,7 +170,7 @@ class Reading:
         """The lit words' spans in a paragraph, for the transcript to paint; None: nothing lit."""
         if self._marks is None:
             return None
-        from index.snippets import lit_spans
+        from index.search import lit_spans
 
         marks = self._marks
         return lambda text: lit_spans(text, marks)

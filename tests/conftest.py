@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from index.episode_cache import EpisodeCache
 from index.library import Library
+from index.library.cache import EpisodeCache
 from index.model import Episode
 from tests.feed_server import FeedServer, running_server
 from tests.seeds import DEFAULT_EPISODE_DIR

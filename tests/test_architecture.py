@@ -50,3 +50,22 @@ def test_the_app_asks_the_reading_not_user_data() -> None:
         if isinstance(node, ast.ImportFrom) and node.module and id(node) not in hints_only
     }
     assert imported.isdisjoint({"index.userdata", "index.passage_notes", "index.related"})
+
+
+ROOMS = {"library", "search", "linking", "marks", "formats", "feeds", "player"}
+
+
+def test_a_room_is_used_from_outside_only_by_its_public_names() -> None:
+    """`index` is grouped into rooms (docs/decisions.md): code outside a room imports the names
+    its ``__init__`` offers, never one of its modules."""
+    offenders = []
+    for module in [*INDEX.rglob("*.py"), *(INDEX.parent / "tui").rglob("*.py")]:
+        parts = module.relative_to(INDEX.parent).with_suffix("").parts
+        inside = parts[1] if parts[0] == "index" and len(parts) > 2 else None
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            names = (
+                node.module.split(".") if isinstance(node, ast.ImportFrom) and node.module else []
+            )
+            if len(names) > 2 and names[0] == "index" and names[1] in ROOMS - {inside}:
+                offenders.append(f"{'/'.join(parts)}: {node.module}")
+    assert offenders == []

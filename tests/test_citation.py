@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from index.citation import at_moment, citation
+from index.marks.citation import at_moment, citation
 from index.model import Episode
 
 

@@ -10,8 +10,8 @@ import pytest
 
 from index.errors import EarmarkError
 from index.library import Library
+from index.library.user_library import LOCK_FILE, add_files, open_user_library
 from index.player.audio import NO_AUDIO, episode_audio, is_media
-from index.user_library import LOCK_FILE, add_files, open_user_library
 from tests.audio import write_wav
 from tests.seeds import FORMAT_EXAMPLES_DIR
 from tui.cli import main

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from index.library import NAME_MAX, slug
-from index.user_library import NEW_FOLDER_BYTES
+from index.library.episodes import NAME_MAX, slug
+from index.library.user_library import NEW_FOLDER_BYTES
 
 
 def _ascii_slug_as_it_always_was(name: str) -> str:

@@ -15,7 +15,7 @@ from index.feeds.fetch import Fetcher
 from index.feeds.followed import read_followed
 from index.feeds.following import follow, unfollow, update_feed
 from index.library import Library
-from index.user_library import LOCK_FILE
+from index.library.user_library import LOCK_FILE
 from tests.feed_server import FORMATS, FeedServer, Route
 
 TRAILER = "podcasting-q-a-should-you-have-a-podcast-trailer"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 
 from index.library import Library
-from index.user_library import user_library
+from index.library.user_library import user_library
 from tests.feed_server import FORMATS, FeedServer, Route
 from tests.test_feeds import CHAPTERS_ONLY, ROOKIE, TRAILER, serve_buzzsprout
 from tests.waiting import wait_for

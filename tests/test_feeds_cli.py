@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.user_library import user_library
+from index.library.user_library import user_library
 from tests.feed_server import FeedServer, Route
 from tests.test_feeds import CHAPTERS_ONLY, ROOKIE, TRAILER, serve_buzzsprout
 from tui.cli import main

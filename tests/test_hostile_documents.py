@@ -24,10 +24,10 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from index.episode_cache import EpisodeCache
 from index.errors import FormatError
 from index.formats import FORMATS, parse_file
 from index.library import Library
+from index.library.cache import EpisodeCache
 from index.model import Note, Turn
 from index.text import visible
 from index.untrusted import sanitized

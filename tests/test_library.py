@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 import index.formats
-from index.episode_cache import EpisodeCache
 from index.errors import EarmarkError
 from index.formats import parse_file
 from index.library import Library
+from index.library.cache import EpisodeCache
 from tests.seeds import DEFAULT_EPISODE_DIR
 
 

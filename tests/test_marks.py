@@ -7,10 +7,10 @@ from textual.widgets import TextArea
 
 from index.errors import EarmarkError
 from index.library import Library
+from index.marks import UserData
 from index.reading import Reading
 from index.search import SearchIndex
 from index.timecode import clock
-from index.userdata import UserData
 from tests.panes import side_texts
 from tests.seeds import DEFAULT_EPISODE_DIR
 from tests.unwritable import no_room_to_write

@@ -14,9 +14,9 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from index.episode_settings import read_settings
 from index.errors import FormatError
 from index.formats import FORMATS, ParserFailure, parse_file
+from index.library.settings import read_settings
 from index.model import Document
 from tests.seeds import FORMAT_EXAMPLES, SEED_FILES
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from index.library import Library
+from index.marks import UserData
 from index.reading import Reading
-from index.userdata import UserData
 from tests.seeds import DEFAULT_EPISODE_DIR
 
 EPISODE = DEFAULT_EPISODE_DIR.name
@@ -105,7 +105,7 @@ def test_percent_read_by_turns_without_times(tmp_path: Path, userdata: UserData)
 
 
 def test_matches_step_and_wrap(reading: Reading, library: Library) -> None:
-    from index.query import Marks
+    from index.search import Marks
 
     reading.light(Marks(terms=frozenset({"sentient"})))
     matches = reading.matches

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from index.library import Library
+from index.linking import RelatedNotes, evidence_words
 from index.model import Episode, Note, Span
-from index.passage_notes import RelatedNotes, evidence_words
 from tests.bench.related_eval import HELD_OUT, dev_labels, evaluate
 
 LABELS = dev_labels()
@@ -287,7 +287,7 @@ def test_placement_on_the_held_out_samples_does_not_regress(default_episode: Epi
 
 
 def test_json_export_carries_the_evidence(default_episode: Episode) -> None:
-    from index.export import episode_to_dict
+    from index.library import episode_to_dict
 
     notes = {n["id"]: n for n in episode_to_dict(default_episode)["notes"]}
     beyond = notes[_note(default_episode, "Beyond Pre-training").id]["related"][0]
@@ -303,8 +303,7 @@ def test_json_export_carries_the_evidence(default_episode: Episode) -> None:
 def test_markdown_export_lists_the_notes_placed_on_a_marked_passage(
     default_episode: Episode,
 ) -> None:
-    from index.export_markdown import episode_markdown
-    from index.userdata import Bookmark
+    from index.marks import Bookmark, episode_markdown
 
     doctor = _note(default_episode, "I wonder how that doctor").related[0].turn
     gemini = _note(default_episode, "Leveraging AI for Research").related[0].turn

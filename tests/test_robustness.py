@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-import index.library
+import index.library.episodes
 from tests.seeds import DEFAULT_EPISODE_DIR
 from tui.cli import main
 
@@ -79,7 +79,7 @@ def test_a_symlink_loop_or_broken_link_is_one_line(
 def test_a_file_that_vanishes_after_listing_is_one_line(
     capsys: pytest.CaptureFixture[str], episode_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    listed = index.library._visible_entries
+    listed = index.library.episodes._visible_entries
 
     def listing_with_a_ghost(folder: Path, problems: list[str]) -> list[Path]:
         ghost = folder / "ghost.md"
@@ -88,7 +88,7 @@ def test_a_file_that_vanishes_after_listing_is_one_line(
         ghost.unlink()  # gone between listing and reading
         return entries
 
-    monkeypatch.setattr(index.library, "_visible_entries", listing_with_a_ghost)
+    monkeypatch.setattr(index.library.episodes, "_visible_entries", listing_with_a_ghost)
     exported, warnings = _export(capsys, episode_copy)
     assert "cannot read" in _one_warning_about(warnings, "ghost.md")
     assert len(exported["episodes"][0]["turns"]) == TURNS
@@ -182,7 +182,7 @@ def _gone(pid: int) -> bool:
 # worker processes are up (one starts per batch of 100 documents), their pids printed.
 SLOW_PARALLEL_REBUILD = """
 import multiprocessing, sys, time
-import index.search as search
+import index.search.storage as search
 search.PARALLEL_FROM_EPISODES = 2
 def slow(done, total, shown=[]):
     if done == 2 and not shown:
@@ -261,7 +261,7 @@ def test_a_full_disk_while_indexing_is_one_line_and_leaves_no_half_index(
         assert main(["index"]) == 0
     before = _index_folders(earmark_home)
     if when == "update":
-        from index.user_library import open_user_library
+        from index.library import open_user_library
 
         episode = open_user_library() / DEFAULT_EPISODE_DIR.name
         with open(episode / "obsidian-note.md", "a", encoding="utf-8") as note:

@@ -14,10 +14,10 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from whoosh import query as wq
 
-from index import query as query_module
 from index.library import Library
-from index.query import compile_query
 from index.search import Hit, SearchIndex
+from index.search import query as query_module
+from index.search.query import compile_query
 from tests.seeds import DEFAULT_EPISODE_DIR
 
 HOSTILE = [

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from whoosh import index as whoosh_index
 
-from index import search as search_module
 from index.library import Library
-from index.search import STAMP_FILE, SearchIndex
+from index.search import SearchIndex, storage
+from index.search.storage import STAMP_FILE
 from tests.seeds import DEFAULT_EPISODE_DIR
 
 NOTE = DEFAULT_EPISODE_DIR / "obsidian-note.md"
@@ -139,13 +139,13 @@ def test_a_half_written_build_is_never_current(
         raise KeyboardInterrupt
 
     with monkeypatch.context() as patch, pytest.raises(KeyboardInterrupt):
-        patch.setattr(search_module, "_write_stamp", crash)
+        patch.setattr(storage, "write_stamp", crash)
         SearchIndex.open(Library.open(library_dir), rebuild=True)
     with open_index(library_dir) as reopened:  # still the first, complete index
         assert reopened.indexed == ()
         assert reopened.search("value function").hits
     with SearchIndex.open(Library.open(library_dir), rebuild=True) as rebuilt:
-        folders = list(rebuilt.folder.glob(search_module.INDEX_PREFIX + "*"))
+        folders = list(rebuilt.folder.glob(storage.INDEX_PREFIX + "*"))
         assert folders == [index_dir(rebuilt)]  # the abandoned build is cleaned away
 
 
@@ -184,7 +184,7 @@ def test_a_cancelled_parallel_build_stops_its_workers(
 
     from tests.bench.synth import write_library
 
-    monkeypatch.setattr(search_module, "PARALLEL_FROM_EPISODES", 2)
+    monkeypatch.setattr(storage, "PARALLEL_FROM_EPISODES", 2)
     library = Library.open(write_library(tmp_path / "library", 4))
 
     def quit_after_the_first(done: int, total: int) -> None:
@@ -203,7 +203,7 @@ def test_a_folder_just_built_is_never_stale(
     """Two rebuilds at once: the one that finishes first must not remove the other's folder
     between its commit and its switch (whoosh.index.EmptyIndexError, 1 run in 3)."""
     open_index(library_dir).close()
-    searcher = search_module._searcher
+    searcher = storage.open_searcher
     others: list[SearchIndex] = []
     calls = iter(range(1_000))
 
@@ -212,20 +212,20 @@ def test_a_folder_just_built_is_never_stale(
             others.append(SearchIndex.open(Library.open(library_dir), rebuild=True))
         return searcher(ix)
 
-    monkeypatch.setattr(search_module, "_searcher", another_rebuild_finishes_first)
+    monkeypatch.setattr(storage, "open_searcher", another_rebuild_finishes_first)
     with SearchIndex.open(Library.open(library_dir), rebuild=True) as first:
         assert first.search("value function").hits
         assert index_dir(first).is_dir()
         (other,) = others
         assert not index_dir(other).exists()  # stale once the first's stamp named its own
-        assert list(first.folder.glob(search_module.INDEX_PREFIX + "*")) == [index_dir(first)]
+        assert list(first.folder.glob(storage.INDEX_PREFIX + "*")) == [index_dir(first)]
         other.close()
 
 
 def test_a_note_saved_after_the_index_folder_went_is_found(library_dir: Path) -> None:
     """The cache folder deleted while the reader is open: saving a note rebuilds the index,
     and the note is found in the same session."""
-    from index.userdata import UserData
+    from index.marks import UserData
 
     library = Library.open(library_dir)
     with SearchIndex.open(library) as search_index:
@@ -238,7 +238,7 @@ def test_a_note_saved_after_the_index_folder_went_is_found(library_dir: Path) ->
 
 
 def test_a_note_saved_after_another_rebuild_is_found(library_dir: Path) -> None:
-    from index.userdata import UserData
+    from index.marks import UserData
 
     library = Library.open(library_dir)
     with SearchIndex.open(library) as search_index:

@@ -1,4 +1,4 @@
-"""Ranking from posting blocks (`index.topk`) gives Whoosh's hits, in Whoosh's order, on an
+"""Ranking from posting blocks (`index.search.topk`) gives Whoosh's hits, in Whoosh's order, on an
 index that an update has left with deleted documents and more than one segment."""
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from index.library import Library
-from index.query import compile_query
-from index.ranking import SaturatedFrequency
 from index.search import SearchIndex
-from index.topk import OutOfTime, PostingsCache, top_documents
+from index.search.query import compile_query
+from index.search.ranking import SaturatedFrequency
+from index.search.topk import OutOfTime, PostingsCache, top_documents
 from tests.seeds import DEFAULT_EPISODE_DIR
 
 TYPED = [

@@ -10,9 +10,8 @@ import pytest
 
 from index.errors import FormatError
 from index.formats import SNIFF_CHARS, parse_file
-from index.library import Library
+from index.library import Library, add_files, open_user_library
 from index.model import Document
-from index.user_library import add_files, open_user_library
 
 
 def _parse(tmp_path: Path, name: str, text: str) -> Document:

@@ -16,14 +16,14 @@ from hypothesis import strategies as st
 
 from index.errors import EarmarkError
 from index.library import Library
-from index.text import clean_line
-from index.user_library import (
+from index.library.user_library import (
     LOCK_FILE,
     NEW_FOLDER_BYTES,
     add_files,
     open_user_library,
     user_library,
 )
+from index.text import clean_line
 from tests.seeds import DEFAULT_EPISODE_DIR, FORMAT_EXAMPLES_DIR
 from tests.unwritable import no_room_to_write, permissions_hold, unprivileged
 from tui.cli import main
@@ -382,7 +382,7 @@ def test_add_to_a_read_only_library_folder_is_one_line(tmp_path: Path) -> None:
 ADDING = """
 import sys
 from pathlib import Path
-from index.user_library import add_files
+from index.library import add_files
 root, file = Path(sys.argv[1]), Path(sys.argv[2])
 for name in sys.stdin:
     print(add_files(root, [file], name.strip()).episode_id, flush=True)

@@ -16,9 +16,9 @@ import pytest
 import yaml
 
 from index.errors import EarmarkError
-from index.export_markdown import episode_markdown
+from index.marks import episode_markdown
+from index.marks.userdata import MIGRATIONS, SCHEMA_VERSION, UserData
 from index.model import Episode
-from index.userdata import MIGRATIONS, SCHEMA_VERSION, UserData
 from tests.seeds import DEFAULT_EPISODE_DIR
 from tests.unwritable import no_room_to_write, permissions_hold, unprivileged
 from tui.cli import main
@@ -64,7 +64,7 @@ def test_acknowledged_changes_survive_sigkill(db: Path) -> None:
         f"""
         import sys
         from pathlib import Path
-        from index.userdata import UserData
+        from index.marks import UserData
         data = UserData.open(Path({str(db)!r}))
         for i in range(1_000_000):
             data.add_note("ep", i, f"note {{i}}")
@@ -288,7 +288,7 @@ def test_a_new_database_is_never_an_empty_file(db: Path) -> None:
         f"""
         import sys
         from pathlib import Path
-        from index.userdata import UserData
+        from index.marks import UserData
         sys.stdin.readline()
         data = UserData.open(Path({str(db)!r}))
         data.add_note("ep", int(sys.argv[1]), "first")
@@ -365,7 +365,7 @@ _READ_MARKS = """
 import json, sys
 from pathlib import Path
 from index.errors import EarmarkError
-from index.userdata import UserData
+from index.marks import UserData
 data = UserData.open(Path(sys.argv[1]))
 try:
     data.toggle_bookmark("other", 1)

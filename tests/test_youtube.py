@@ -10,10 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from index import ytdlp
-from index.library import Library
-from index.user_library import open_user_library, user_library
-from index.ytdlp import subtitle_choice, user_language, ytdlp_command
+from index.library import Library, ytdlp
+from index.library.user_library import open_user_library, user_library
+from index.library.ytdlp import subtitle_choice, user_language, ytdlp_command
 from tui.cli import main
 
 REALWORLD = Path(__file__).resolve().parent / "fixtures" / "realworld"

@@ -28,9 +28,9 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Static
 from textual.worker import get_current_worker
 
-from index.citation import quote
 from index.errors import EarmarkError
 from index.library import Library
+from index.marks import quote
 from index.model import Episode, Note, Turn
 from index.reading import Reading
 from index.timecode import clock, format_time
@@ -44,11 +44,10 @@ from tui.widgets.transcript import Transcript
 # The screens (help, bookmarks, a note, go to time, confirm) are imported where they open, so
 # that none of them is on the start-up path.
 if TYPE_CHECKING:
-    from index.feeds.following import FeedReport
-    from index.query import Marks
+    from index.feeds import FeedReport
+    from index.marks import OwnNote
     from index.reading import BookmarkRow
-    from index.search import SearchIndex
-    from index.userdata import OwnNote
+    from index.search import Marks, SearchIndex
 
 
 class IndexBuildCancelled(Exception):
@@ -491,10 +490,8 @@ class EarmarkApp(App[None]):
     def _fetch_feeds(self, url: str | None) -> None:
         """Follow ``url`` (None: update every followed feed) in your library; what came in is
         then read into the library shown, when it is yours, and indexed."""
-        from index.feeds.fetch import Fetcher
-        from index.feeds.followed import read_followed
-        from index.feeds.following import follow, update_feed
-        from index.user_library import open_user_library
+        from index.feeds import Fetcher, follow, read_followed, update_feed
+        from index.library import open_user_library
 
         root = open_user_library()
         reports: list[FeedReport] = []

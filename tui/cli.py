@@ -23,15 +23,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from index.errors import EarmarkError
-from index.library import Library
-from index.user_library import open_user_library
+from index.library import Library, open_user_library
 from tui.output import complain, say, warn
 from tui.progress import WorkProgress
 
 if TYPE_CHECKING:  # Whoosh loads only when a command searches: start-up stays quick
-    from index.feeds.following import FeedReport
+    from index.feeds import FeedReport
+    from index.marks import UserData
     from index.search import SearchIndex
-    from index.userdata import UserData
 
 EXIT_OK, EXIT_USER_ERROR, EXIT_USAGE = 0, 1, 2
 # A one-shot search can wait longer than a keystroke's.
@@ -217,7 +216,7 @@ def _export(options: argparse.Namespace) -> int:
     else:
         import json
 
-        from index.export import episode_to_dict, library_to_dict
+        from index.library import episode_to_dict, library_to_dict
 
         exported = (
             {"episodes": [episode_to_dict(library.episode(options.episode))]}
@@ -231,7 +230,7 @@ def _export(options: argparse.Namespace) -> int:
 
 
 def _markdown(library: Library, episode_id: str | None) -> str:
-    from index.export_markdown import episode_markdown
+    from index.marks import episode_markdown
 
     userdata = _userdata()
     last = userdata.last_episode()
@@ -250,8 +249,7 @@ def _ids(library: Library) -> str:
 
 
 def _add(options: argparse.Namespace) -> int:
-    from index.user_library import add_files
-    from index.ytdlp import add_sources, is_url
+    from index.library import add_files, add_sources, is_url
 
     root = open_user_library()
     if any(map(is_url, options.files)):
@@ -272,7 +270,7 @@ def _add(options: argparse.Namespace) -> int:
 def _list(options: argparse.Namespace) -> int:
     from rich.cells import cell_len  # an id in a wide script takes two columns a letter
 
-    from index.feeds.followed import read_followed
+    from index.feeds import read_followed
 
     library = _load(options)
     feeds = read_followed(library.root)
@@ -300,8 +298,7 @@ def _list(options: argparse.Namespace) -> int:
 
 
 def _follow(options: argparse.Namespace) -> int:
-    from index.feeds.fetch import Fetcher
-    from index.feeds.following import follow
+    from index.feeds import Fetcher, follow
 
     root = open_user_library()
     with Fetcher() as fetcher, WorkProgress(options.url) as progress:
@@ -311,9 +308,7 @@ def _follow(options: argparse.Namespace) -> int:
 
 
 def _update(options: argparse.Namespace) -> int:
-    from index.feeds.fetch import Fetcher
-    from index.feeds.followed import find_followed, read_followed
-    from index.feeds.following import update_feed
+    from index.feeds import Fetcher, find_followed, read_followed, update_feed
 
     root = open_user_library()
     feeds = read_followed(root)
@@ -365,7 +360,7 @@ def _brought_in(
 
 
 def _unfollow(options: argparse.Namespace) -> int:
-    from index.feeds.following import unfollow
+    from index.feeds import unfollow
 
     feed = unfollow(open_user_library(), options.feed)
     count = len(feed.episodes)
@@ -418,7 +413,7 @@ def _search_index(options: argparse.Namespace, rebuild: bool = False) -> SearchI
 
 def _userdata() -> UserData:
     """Your marks; a damaged file set aside is said here, once, as the reader would."""
-    from index.userdata import UserData
+    from index.marks import UserData
 
     userdata = UserData.open()
     if userdata.notice:
@@ -480,7 +475,7 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _follow_arguments(parser: argparse.ArgumentParser) -> None:
-    from index.feeds.following import DEFAULT_LAST
+    from index.feeds import DEFAULT_LAST
 
     parser.add_argument("url", metavar="FEED_URL", help="the podcast's RSS feed (http/https)")
     how_many = parser.add_mutually_exclusive_group()

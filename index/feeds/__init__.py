@@ -9,3 +9,40 @@
 
 Nothing here is imported when earmark starts: only the commands that follow feeds load it.
 """
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from index.lazy import exports
+
+if TYPE_CHECKING:
+    from index.feeds.fetch import Fetcher, is_web_url
+    from index.feeds.followed import find_followed, read_followed
+    from index.feeds.following import DEFAULT_LAST, FeedReport, follow, unfollow, update_feed
+
+__all__ = [
+    "DEFAULT_LAST",
+    "FeedReport",
+    "Fetcher",
+    "find_followed",
+    "follow",
+    "is_web_url",
+    "read_followed",
+    "unfollow",
+    "update_feed",
+]
+__getattr__ = exports(
+    __name__,
+    {
+        "Fetcher": "fetch",
+        "is_web_url": "fetch",
+        "find_followed": "followed",
+        "read_followed": "followed",
+        "DEFAULT_LAST": "following",
+        "FeedReport": "following",
+        "follow": "following",
+        "unfollow": "following",
+        "update_feed": "following",
+    },
+)

@@ -23,9 +23,8 @@ from index.errors import EarmarkError, FormatError
 from index.feeds.feed import Feed, FeedItem
 from index.feeds.fetch import Fetcher, FetchError
 from index.feeds.podcast_elements import Offer
-from index.library import EPISODE_FILE, Library
+from index.library import EPISODE_FILE, Library, adding_lock, staging_folder, unused_folder
 from index.model import Document
-from index.user_library import adding_lock, staging_folder, unused_folder
 
 SHOW_NOTES_FILE = "show-notes.txt"
 CHAPTERS_FILE = "chapters.json"

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from index.errors import EarmarkError
-from index.formats.source import MAX_BYTES
+from index.formats import MAX_BYTES
 
 if TYPE_CHECKING:
     import httpx

@@ -43,6 +43,7 @@ from index.formats import (
     whisper_json,
     ytdlp_info,
 )
+from index.formats.source import MAX_BYTES as MAX_BYTES  # the size limit, for downloads too
 from index.formats.source import SourceText, read_source
 from index.model import Document
 from index.text import clean_line

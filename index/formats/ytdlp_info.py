@@ -2,7 +2,7 @@
 the channel (the show), the upload date, the page's address, the duration, the chapters and the
 description. The transcript is the subtitles yt-dlp writes beside it (``NAME.en.vtt``): added
 together they make one episode, the subtitles leading and this file filling in the rest
-(`index.library.assemble`). Alone, it is an episode of chapters and notes.
+(`index.library.episodes.assemble`). Alone, it is an episode of chapters and notes.
 
 The description's paragraphs become notes (`show_notes.notes_and_chapters`), less its chapter
 lines when it lists chapters; those lines are the chapters when the file has no ``chapters``

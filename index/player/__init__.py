@@ -8,3 +8,15 @@
 
 No Textual, no Rich: the app turns events into marks, scrolling and the status line.
 """
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from index.lazy import exports
+
+if TYPE_CHECKING:
+    from index.player.audio import episode_audio, is_media
+
+__all__ = ["episode_audio", "is_media"]
+__getattr__ = exports(__name__, {"episode_audio": "audio", "is_media": "audio"})

@@ -187,7 +187,7 @@ def _latencies(search_index: Any, runs: int) -> dict[str, Any]:
 def measure_long_queries(search_index: Any, library: Any, runs: int) -> dict[str, Any]:
     """Each long query searched ``runs`` times at the keystroke limit and at the command
     line's: milliseconds (median, min, max) and how often the limit cut it."""
-    from index.search import KEYSTROKE_TIME_LIMIT
+    from index.search.index import KEYSTROKE_TIME_LIMIT
     from tui.cli import SEARCH_TIME_LIMIT
 
     episode = library.episode(library.infos[0].id)

@@ -21,10 +21,10 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from index.episode_settings import EpisodeSettings
 from index.formats import parse_file, podcast_transcript_json
 from index.formats.source import read_source
-from index.library import assemble
+from index.library.episodes import assemble
+from index.library.settings import EpisodeSettings
 from index.untrusted import sanitized
 
 WORDS = ["so", "the", "thing", "about", "value", "functions", "is", "that", "they", "learn",

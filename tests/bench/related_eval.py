@@ -162,7 +162,7 @@ _TIMES = re.compile(r"\(?\b\d{1,2}:\d{2}(?::\d{2})?(?:\s*[-–]\s*\d{1,2}:\d{2}(
 def wording_only(episode: Episode) -> Episode:
     """The episode relinked with every note's times and quote marks taken away, so that each
     labelled note is placed by its wording alone: the check the thresholds were chosen on."""
-    from index.related import link_notes
+    from index.linking import link_notes
 
     def hidden(note: Note) -> Note:
         text = re.sub(r"[“”\"]", "", _TIMES.sub(" ", note.text))

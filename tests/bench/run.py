@@ -140,7 +140,7 @@ def _report(rows: list[dict[str, Any]], runs: int) -> str:
 
 def _long_query_report(row: dict[str, Any], runs: int) -> list[str]:
     """The long queries (`measure.long_queries`) on the largest library measured."""
-    from index.search import KEYSTROKE_TIME_LIMIT
+    from index.search.index import KEYSTROKE_TIME_LIMIT
     from tui.cli import SEARCH_TIME_LIMIT
 
     lines = [
@@ -150,7 +150,7 @@ def _long_query_report(row: dict[str, Any], runs: int) -> list[str]:
         f"On the {_library_of(row['size'])}, {runs} runs each: milliseconds, median "
         "(min–max), and the share of runs the limit cut. Queries are made of the first "
         "episode's words; a query is read up to its first 2,000 characters and 32 different "
-        "terms (`index/query.py`), and compiling and ranking stop at the time limit.",
+        "terms (`index/search/query.py`), and compiling and ranking stop at the time limit.",
         "",
         f"| query | keystroke (limit {KEYSTROKE_TIME_LIMIT * 1000:g} ms) | cut "
         f"| `earmark search` (limit {SEARCH_TIME_LIMIT:g} s) | cut |",

@@ -17,8 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.episode_cache import EpisodeCache
 from index.library import Library
+from index.library.cache import EpisodeCache
 from index.model import Episode, Note
 from index.paths import default_library
 from index.timecode import format_time

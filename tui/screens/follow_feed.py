@@ -9,7 +9,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Input, Label
 
-from index.feeds.fetch import is_web_url
+from index.feeds import is_web_url
 from tui.screens.dialog import Dialog
 
 

@@ -30,8 +30,7 @@ from index.text import visible
 from index.timecode import format_time
 
 if TYPE_CHECKING:
-    from index.query import Marks
-    from index.search import Hit, Results, SearchIndex
+    from index.search import Hit, Marks, Results, SearchIndex
 
 DEBOUNCE_SECONDS = 0.05
 # How long a search cut short at the keystroke limit may take when it runs again.

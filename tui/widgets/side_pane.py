@@ -18,8 +18,8 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from index.linking import RelatedNotes, evidence_words
 from index.model import Link, Note
-from index.passage_notes import RelatedNotes, evidence_words
 from index.timecode import format_time
 
 FOLDED_CHARS = 240

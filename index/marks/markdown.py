@@ -15,11 +15,11 @@ from collections.abc import Iterable
 
 import yaml
 
-from index.citation import quote
+from index.linking import RelatedNotes, evidence_words
+from index.marks.citation import quote
+from index.marks.userdata import Bookmark, OwnNote
 from index.model import Episode
-from index.passage_notes import RelatedNotes, evidence_words
 from index.timecode import format_time
-from index.userdata import Bookmark, OwnNote
 
 
 def episode_markdown(

@@ -143,7 +143,7 @@ def _place(chapter: Chapter) -> dict[str, Any]:
 
 
 def _note_place(episode: Episode, note: Note) -> dict[str, Any]:
-    """Where a note points, by its strongest link (`index.related`): the linked turn's start
+    """Where a note points, by its strongest link (`index.linking.related`): the linked turn's start
     in the linked chapter; nothing for a note about the whole episode."""
     link = note.related[0] if note.related else None
     if link is None or link.chapter is None or not 0 <= link.chapter < len(episode.chapters):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from index.library import Library
+from index.library.episodes import Library
 from index.model import Episode, Link, Note, Span
 
 

@@ -43,7 +43,7 @@ from whoosh import query as wq
 from whoosh.reading import IndexReader
 
 from index import analysis
-from index.search_schema import KINDS
+from index.search.schema import KINDS
 
 MAX_EXPANSION = 64
 # How many index terms a filter or fuzzy expansion looks at before it picks the most frequent.

@@ -6,7 +6,7 @@
 - a folder holding only files is one episode made of all of them;
 - a folder holding folders is a library: each sub-folder is an episode, each loose file too.
 
-An episode folder may hold an ``episode.toml`` (`index.episode_settings`): title, show, date,
+An episode folder may hold an ``episode.toml`` (`index.library.settings`): title, show, date,
 the format of files that sniffing gets wrong, and which file is the transcript or the chapters.
 A file that cannot be read becomes one line in ``Library.problems``; the rest of the library loads.
 """
@@ -24,16 +24,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from index.chapters import chapters_with_ends, in_chapters
-from index.episode_cache import EpisodeCache, fingerprint
 from index.errors import EarmarkError, FormatError
+from index.library.cache import EpisodeCache, fingerprint
 from index.model import Chapter, Document, Episode, Note, Pickled, note_id
 from index.paths import cache_dir
-from index.player.audio import episode_audio, is_media
+from index.player import episode_audio, is_media
 from index.text import visible
 from index.untrusted import sanitized
 
 if TYPE_CHECKING:  # loaded with the parsers, when a file must be parsed (tomllib with it)
-    from index.episode_settings import EpisodeSettings
+    from index.library.settings import EpisodeSettings
 
 EPISODE_FILE = "episode.toml"
 # The feeds a library follows (`index.feeds.followed`), at its root: not an episode.
@@ -324,8 +324,8 @@ def _unique_ids(folders: list[_Folder]) -> list[_Folder]:
 def _load_episode(folder: _Folder, problems: list[str]) -> Episode | None:
     """Parse the folder's files and merge them; ``None`` when not one of them could be read."""
     # The parsers and episode.toml's reader load only when a file must be parsed.
-    from index.episode_settings import EpisodeSettings, read_settings
     from index.formats import parse_file
+    from index.library.settings import EpisodeSettings, read_settings
 
     settings = read_settings(folder.settings, problems) if folder.settings else EpisodeSettings()
     documents = []
@@ -342,7 +342,7 @@ def _load_episode(folder: _Folder, problems: list[str]) -> Episode | None:
         return None
     episode = assemble(folder.id, documents, settings, problems)
     # Imported here: linking needs the stemmer (from Whoosh), which a warm start never touches.
-    from index.related import link_notes
+    from index.linking import link_notes
 
     if folder.settings is not None:
         audio = episode_audio(folder.settings, settings.audio, folder.media, problems)

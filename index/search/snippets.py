@@ -12,7 +12,7 @@ import re
 from functools import lru_cache
 
 from index.analysis import MIN_WORD
-from index.query import Marks
+from index.search.query import Marks
 
 SNIPPET_CHARS = 160
 # How much text to show before the first lit word, so it reads in context.

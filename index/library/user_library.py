@@ -27,10 +27,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from index.errors import EarmarkError
-from index.library import EPISODE_FILE, EpisodeInfo, Library, slug
+from index.library.episodes import EPISODE_FILE, EpisodeInfo, Library, slug
 from index.model import Document
 from index.paths import data_dir, default_library
-from index.player.audio import is_media
+from index.player import is_media
 from index.text import clean_line
 
 # A new episode folder's name, in bytes of UTF-8: well under a file name's 255, with room for
@@ -242,7 +242,7 @@ def _refuse_audio_alone(
 
 def _title(documents: list[Document | None]) -> str | None:
     """The title the episode will show: the transcript's, else the first another file gives
-    (as `index.library.assemble` picks it)."""
+    (as `index.library.episodes.assemble` picks it)."""
     read = [document for document in documents if document is not None]
     leading = sorted(read, key=lambda document: not document.turns)
     return next((document.title for document in leading if document.title), None)

@@ -39,7 +39,7 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import SegmentReader
 from whoosh.searching import Searcher
 
-from index.ranking import SaturatedFrequency, saturated
+from index.search.ranking import SaturatedFrequency, saturated
 
 # (score, document number) pairs, best first.
 Ranked = list[tuple[float, int]]

@@ -1,1 +1,2 @@
-"""earmark's user interface: the command line and (later) the Textual reader."""
+"""earmark's user interface: the command line (`cli`) and the Textual reader (`app`, its widgets
+and screens)."""

@@ -3,8 +3,9 @@ installed (the ``earmark[youtube]`` extra).
 
 yt-dlp writes the video's info JSON and its subtitles (uploaded ones, else automatic ones, in
 the person's language) into a temporary folder, without the video itself; those files are then
-added like any others (`index.formats.ytdlp_info`, `index.library.user_library.add_files`). earmark has
-no network code of its own here: yt-dlp does the fetching, and keeps up with the sites.
+added like any others (`index.formats.ytdlp_info`, `index.library.user_library.add_files`).
+earmark has no network code of its own here: yt-dlp does the fetching, and keeps up with the
+sites.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Which notes go with a passage, and why: the side pane's question, answered from the links that
-`index.linking.related` made when the episode was read. Apart from the linker, so that showing them does
-not load the linker's analysis (and Whoosh's stemmer) at start-up.
+`index.linking.related` made when the episode was read. Apart from the linker, so that showing
+them does not load the linker's analysis (and Whoosh's stemmer) at start-up.
 
 For the turn being read, three groups: the notes placed on *this passage* (the turn), those
 placed elsewhere in *this chapter*, and those about *the whole episode*. Your own notes lead each

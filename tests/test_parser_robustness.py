@@ -4,6 +4,7 @@ the bundled episode: each is one line naming the file, and the rest of the libra
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -60,7 +61,7 @@ def test_a_parser_bug_is_one_line_and_the_rest_loads(
     def broken(path: Path, source: object = None) -> Document:
         raise OverflowError("Python int too large to convert to C int")
 
-    monkeypatch.setattr(FORMATS["srt"], "parse", broken)
+    monkeypatch.setitem(FORMATS, "srt", replace(FORMATS["srt"], parse=broken))
     (episode_copy / "captions.srt").write_text("1\n00:00:01,000 --> 00:00:02,000\nhi\n")
     exported, warnings = _export(capsys, episode_copy)
     (warning,) = [line for line in warnings if "captions.srt" in line]

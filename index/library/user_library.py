@@ -86,7 +86,7 @@ class AddedFile:
 
         if self.document is None:
             return "audio"
-        label = FORMATS[self.document.format].LABEL
+        label = FORMATS[self.document.format].label
         document = self.document
         parts = []
         if document.turns:

@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.audio import write_episode
 from tests.seeds import DEFAULT_EPISODE_DIR
+from tests.test_player import running
 
 EARMARK = Path(sys.executable).parent / "earmark"
 
@@ -135,7 +137,8 @@ def test_read_search_jump_resize_quit(terminal: Terminal) -> None:
     terminal.wait_for(lambda s: "Search everything" not in s and "match " in s)
 
     terminal.send("?")
-    terminal.wait_for(lambda s: "─ Keys " in s and "Close search, keep terms lit" in s)
+    # The first screenful of keys (the search panel's are further down since listening came).
+    terminal.wait_for(lambda s: "─ Keys " in s and "Play or pause" in s)
     terminal.send("Escape")
     # Escape followed too soon by another key arrives as alt+key: wait until it has acted.
     terminal.wait_for(lambda s: "─ Keys " not in s)
@@ -250,3 +253,29 @@ def test_reopening_shows_the_turn_read_last(start_terminal: Start) -> None:
     assert "00:00:00  Ilya Sutskever" not in screen
     assert "One consequence of the age of scaling" in screen
     _quit(again)
+
+
+def _descendants(pid: str) -> dict[str, str]:
+    """The processes under ``pid`` (earmark, and mpv under it), by name."""
+    ps = subprocess.run(["ps", "-o", "pid=,comm=", "--ppid", pid], capture_output=True, text=True)
+    found = dict(line.split(maxsplit=1) for line in ps.stdout.splitlines())
+    for child in list(found):
+        found |= _descendants(child)
+    return found
+
+
+@pytest.mark.skipif(shutil.which("mpv") is None, reason="mpv is not installed")
+def test_p_plays_and_the_status_line_shows_it(start_terminal: Start, tmp_path: Path) -> None:
+    """`p` in a real terminal: ▶ and the time in the status line, the turn being said marked,
+    nothing of mpv on the screen; `q` ends mpv with earmark."""
+    folder = write_episode(tmp_path / "talk")
+    terminal = start_terminal(str(folder), EARMARK_MPV_OPTIONS="--ao=null")
+    terminal.wait_for(lambda s: "00:00:00  Ana" in s)
+    terminal.send("p")
+    screen = terminal.wait_for(lambda s: "▶ 00:00:01 / 0:14 ×1" in s.splitlines()[-2])
+    assert "▶ 00:00:01  Ben" in screen
+    pane = terminal.tmux("display-message", "-p", "-t", terminal.name, "#{pane_pid}").strip()
+    (mpv,) = [pid for pid, name in _descendants(pane).items() if name == "mpv"]
+    _quit(terminal)
+    assert "Traceback" not in terminal.screen()
+    assert not running(int(mpv))

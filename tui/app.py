@@ -35,6 +35,8 @@ from index.model import Episode, Note, Turn
 from index.reading import Reading
 from index.timecode import clock, format_time
 from tui.commands import ChapterCommands, FeedCommands
+from tui.listening import BINDINGS as LISTENING_BINDINGS
+from tui.listening import Listening
 from tui.output import notify
 from tui.widgets.chapter_tree import ChapterTree
 from tui.widgets.search_panel import SearchPanel
@@ -101,6 +103,7 @@ class EarmarkApp(App[None]):
             id="app.palette",
             show=False,
         ),
+        *LISTENING_BINDINGS,
         Binding("question_mark,f1", "help", "Help", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit"),
     ]
@@ -111,6 +114,7 @@ class EarmarkApp(App[None]):
         self._position_timer: Timer | None = None
         self.search_index: SearchIndex | None = None
         self._side_pane_wanted: bool | None = None
+        self.listening = Listening(self, changed=self._update_status)
 
     @property
     def library(self) -> Library:
@@ -187,6 +191,7 @@ class EarmarkApp(App[None]):
         assert self.reading.related is not None
         self.query_one(SidePane).show_turn(self.reading.related, event.turn)
         self.query_one(ChapterTree).mark_current(episode.id, episode.turns[event.turn].chapter)
+        self.listening.cursor_moved()
         self._update_status()
         if self._position_timer is not None:  # saved once the cursor rests, not at every step
             self._position_timer.stop()
@@ -197,7 +202,7 @@ class EarmarkApp(App[None]):
         if episode is None or turn is None:
             return
         chapter = episode.chapters[turn.chapter].title if episode.chapters else ""
-        where = [chapter]
+        where = [*self.listening.status(), chapter]
         if turn.start is not None:
             where.append(clock(turn.start))
         where.append(f"{self.reading.percent_read()}%")
@@ -467,6 +472,26 @@ class EarmarkApp(App[None]):
 
         classes = {c.__name__: c for c in (*panes, BookmarksScreen, NoteEditorScreen)}
         return [(title, list(classes[name].BINDINGS)) for title, name in KEY_GROUPS]
+
+    # -- listening (tui/listening.py) ---------------------------------------------------------
+
+    def action_play(self) -> None:
+        self.listening.play_pause()
+
+    def action_play_turn(self) -> None:
+        self.listening.play_turn()
+
+    def action_follow(self) -> None:
+        self.listening.follow()
+
+    def action_seek(self, seconds: float) -> None:
+        self.listening.seek(seconds)
+
+    def action_speed(self, step: float) -> None:
+        self.listening.change_speed(step)
+
+    async def on_unmount(self) -> None:
+        await self.listening.stop()  # quitting: mpv ends with the reader
 
     # -- podcasts ------------------------------------------------------------------------------
 

@@ -29,6 +29,7 @@ from tui.transcript_layout import Layout, Line, lay_out
 
 GUTTER = 2
 BOOKMARK = "★"  # in the gutter, on the header line of a bookmarked turn
+PLAYING = "▶"  # in the gutter, on the header line of the turn the audio is at
 # Speakers take these in order of appearance; each is styled by the theme (DEFAULT_CSS).
 SPEAKER_CLASSES = tuple(f"transcript--speaker-{n}" for n in range(1, 7))
 # A function that finds the lit spans (start, end) in a paragraph.
@@ -41,6 +42,7 @@ class Transcript(ScrollView, can_focus=True):
     # Every colour comes from the theme, so that light themes read as well as dark ones.
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "transcript--cursor",
+        "transcript--playing",
         "transcript--bookmark",
         "transcript--chapter",
         "transcript--rule",
@@ -58,6 +60,7 @@ class Transcript(ScrollView, can_focus=True):
         scrollbar-gutter: stable;
     }
     Transcript > .transcript--cursor { color: $accent; }
+    Transcript > .transcript--playing { color: $text-success; text-style: bold; }
     Transcript > .transcript--bookmark { color: $text-warning; text-style: bold; }
     Transcript > .transcript--chapter { color: $text-secondary; text-style: bold; }
     Transcript > .transcript--rule { color: $secondary 60%; }
@@ -82,6 +85,10 @@ class Transcript(ScrollView, can_focus=True):
         Binding("pageup,ctrl+b", "page_up", "Page up", id="transcript.page_up", show=False),
         Binding("g,home", "first_turn", "Start", id="transcript.first_turn", show=False),
         Binding("G,end", "last_turn", "End", id="transcript.last_turn", show=False),
+        # Listening (tui/listening.py): the app owns the player.
+        Binding(
+            "enter", "app.play_turn", "Play from this turn", id="transcript.play_turn", show=False
+        ),
     ]
 
     cursor: reactive[int] = reactive(0, init=False)
@@ -102,6 +109,7 @@ class Transcript(ScrollView, can_focus=True):
         self._lit: dict[tuple[int, int], list[tuple[int, int]]] = {}
         self._strips: LRUCache[tuple[int, bool], Strip] = LRUCache(2048)
         self._bookmarks: set[int] = set()
+        self.playing: int | None = None  # the turn the audio is at, while it plays
         self._speaker_numbers: dict[str, int] = {}  # in order of appearance
 
     # -- what is shown -------------------------------------------------------------------------
@@ -118,6 +126,13 @@ class Transcript(ScrollView, can_focus=True):
         """Mark these turns in the gutter."""
         if turns != self._bookmarks:
             self._bookmarks = set(turns)
+            self._strips.clear()
+            self.refresh()
+
+    def set_playing(self, turn: int | None) -> None:
+        """Mark the turn the audio is at (None: none is)."""
+        if turn != self.playing:
+            self.playing = turn
             self._strips.clear()
             self.refresh()
 
@@ -141,10 +156,10 @@ class Transcript(ScrollView, can_focus=True):
     # -- keys ----------------------------------------------------------------------------------
 
     def action_next_turn(self) -> None:
-        self._move_cursor(self.cursor + 1)
+        self.move_cursor(self.cursor + 1)
 
     def action_previous_turn(self) -> None:
-        self._move_cursor(self.cursor - 1)
+        self.move_cursor(self.cursor - 1)
 
     def action_first_turn(self) -> None:
         self.go_to_turn(0)
@@ -159,7 +174,8 @@ class Transcript(ScrollView, can_focus=True):
     def action_page_up(self) -> None:
         self._page(-1)
 
-    def _move_cursor(self, turn: int) -> None:
+    def move_cursor(self, turn: int) -> None:
+        """Move the cursor to a turn, scrolling only when it is not wholly in view."""
         if not self.episode or not 0 <= turn < len(self.episode.turns) or self._layout is None:
             return
         self.cursor = turn
@@ -273,9 +289,12 @@ class Transcript(ScrollView, can_focus=True):
         assert self.episode is not None
         base = self.rich_style
         cursor_mark = "▌" if current and line.kind != "blank" else " "
+        mark_style = self._style("transcript--cursor")
+        if line.kind == "header" and line.turn == self.playing:
+            cursor_mark, mark_style = PLAYING, self._style("transcript--playing")
         bookmarked = line.kind == "header" and line.turn in self._bookmarks
         gutter = [
-            Segment(cursor_mark, self._style("transcript--cursor")),
+            Segment(cursor_mark, mark_style),
             Segment(BOOKMARK if bookmarked else " ", self._style("transcript--bookmark")),
         ]
         turn = self.episode.turns[line.turn]

@@ -31,10 +31,10 @@ from pathlib import Path
 from index.text import clean_line
 
 ROLES = ("transcript", "chapters")
-# An episode.toml is a few lines a person (or a feed) wrote. tomllib takes about 2 s a megabyte
-# at best, and time quadratic in the parts of one dotted key (8,000 parts took 2 s, 100,000 would
-# take minutes): a bigger file, or a key of more parts, is not read.
-MAX_BYTES = 100_000
+# An episode.toml is a few lines a person (or a feed, or `earmark add --episode NAME`) wrote.
+# tomllib takes 1-3 s a megabyte, and time quadratic in the parts of one dotted key (8,000 parts
+# took 2 s, 100,000 would take minutes): a bigger file, or a key of more parts, is not read.
+MAX_BYTES = 1_000_000
 MAX_KEY_PARTS = 64
 # A dotted key: parts, bare or quoted, joined by dots; each bare part taken whole from the start
 # of a word, so that the search is linear (a long word is tried once, not from each letter). A
@@ -64,7 +64,7 @@ def read_settings(file: Path, problems: list[str]) -> EpisodeSettings:
         return EpisodeSettings()
     try:
         if file.stat().st_size > MAX_BYTES:
-            problems.append(f"{file}: ignored: larger than {MAX_BYTES // 1000} KB")
+            problems.append(f"{file}: ignored: larger than {MAX_BYTES // 1_000_000} MB")
             return EpisodeSettings()
         text = file.read_text(encoding="utf-8")
         if _most_key_parts(text) > MAX_KEY_PARTS:

@@ -125,3 +125,30 @@ def test_html_that_stopped_htmlparser_is_read(tmp_path: Path) -> None:
     assert [(turn.speaker, turn.start, turn.text) for turn in document.turns] == [
         ("Ann", 1, "Hello there.")
     ]
+
+
+def test_an_episode_toml_that_would_take_minutes_is_one_line(tmp_path: Path) -> None:
+    """tomllib takes time quadratic in the parts of a dotted key: 100,000 parts (200 KB) hung
+    `earmark export` for minutes (make attack found it). A key of more than 64 parts, or a file
+    over 1 MB, is one line and not read; a key of 64 parts, or a title full of dots, is read."""
+    from index.library.settings import read_settings
+
+    cases = {
+        ".".join(["a"] * 3_000) + " = 1\n": "a key of more than 64 dotted parts",
+        "[" + ".".join(['"x"'] * 3_000) + "]\n": "a key of more than 64 dotted parts",
+        'title = "' + "x" * 1_000_000 + '"\n': "larger than 1 MB",
+    }
+    for text, message in cases.items():
+        problems: list[str] = []
+        read_settings(_write(tmp_path / "episode.toml", text), problems)
+        (problem,) = problems
+        assert problem.endswith(f"episode.toml: ignored: {message}")
+    problems = []
+    kept = 'title = "U.S. politics, 1.2.3…"\n' + ".".join(["a"] * 64) + " = 1\n"
+    settings = read_settings(_write(tmp_path / "episode.toml", kept), problems)
+    assert (settings.title, problems) == ("U.S. politics, 1.2.3…", [])
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path

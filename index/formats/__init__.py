@@ -45,7 +45,6 @@ from index.formats import (
     ytdlp_info,
 )
 from index.formats.registry import Format
-from index.formats.source import MAX_BYTES as MAX_BYTES  # the size limit, for downloads too
 from index.formats.source import SourceText, read_source
 from index.model import Document
 from index.text import clean_line

@@ -3,7 +3,7 @@ round two of the safety work found, tried against the real `earmark` (pipes, a p
 tmux), counted per run as crashes, escapes, data lost and other failures (see
 `tests/bench/attacks/common.py` for what each column counts).
 
-    python -m tests.bench.attack                 # every kind (about 15 minutes on 2 cores)
+    python -m tests.bench.attack                 # every kind (about 25 minutes on 2 busy cores)
     python -m tests.bench.attack queries marks   # the kinds whose name holds a word given
     python -m tests.bench.attack --list
 
@@ -107,9 +107,10 @@ def main() -> int:
         row = attack(kind, run_kind)
         print(f"{kind}: {row.tried} tried, {row.seconds:.0f} s", file=sys.stderr, flush=True)
         rows.append(row)
-    table = report(rows)
-    print(table)
-    RESULTS.write_text(f"# Attack run ({time.strftime('%Y-%m-%d')})\n\n{table}", encoding="utf-8")
+        # Written after each kind: a long run stopped part way still has what it found.
+        title = f"# Attack run ({time.strftime('%Y-%m-%d')}, {len(rows)} of {len(chosen)} kinds)"
+        RESULTS.write_text(f"{title}\n\n{report(rows)}", encoding="utf-8")
+    print(report(rows))
     failed = any(row.crashes or row.escapes or row.lost or row.other for row in rows)
     return 1 if failed else 0
 

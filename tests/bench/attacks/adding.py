@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 from index.library.user_library import LOCK_FILE
-from tests.bench.attacks.common import PAYLOADS, Row, crash, leak, run
+from tests.bench.attacks.common import NO_TMPFS, PAYLOADS, Row, crash, leak, run, small_disk
 from tests.unwritable import _DROP_AND_RUN, permissions_hold
 
 CAPTIONS = "1\n00:00:00,000 --> 00:00:02,000\nAlice: Glaciers remember {n}.\n"
@@ -215,17 +215,10 @@ def full_library(work: Path, row: Row, rounds: int = 4) -> None:
     """A real full disk (a 32 MB tmpfs, as root), filled to 0, 4 KB, 64 KB or 150 KB of its end:
     one line, exit 1, and either the file is added (and said to be: the index could not be
     written) or nothing of the add is left; then, with room again, the same add works."""
-    mount = work / "small"
-    mount.mkdir()
-    if (
-        subprocess.run(
-            ["mount", "-t", "tmpfs", "-o", "size=32m", "tmpfs", str(mount)], capture_output=True
-        ).returncode
-        != 0
-    ):
-        row.count("full library", failed="no tmpfs can be mounted here (needs root): not tried")
-        return
-    try:
+    with small_disk(work, "32m") as mount:
+        if mount is None:
+            row.count("full library", failed=NO_TMPFS)
+            return
         home = mount / "home"
         run(["list"], home)
         captions = work / "big.srt"
@@ -256,8 +249,6 @@ def full_library(work: Path, row: Row, rounds: int = 4) -> None:
             for folder in {path.parent for path in _library_files(home) - before}:
                 shutil.rmtree(folder)  # room for the next round
             row.count(f"full disk #{number}", crashed=crash(ran), lost=lost, failed=failed)
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
 def two_at_once(work: Path, row: Row, rounds: int = 10) -> None:

@@ -26,7 +26,7 @@ import subprocess
 import sys
 import termios
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -258,6 +258,26 @@ class Terminal:
             self.read(0.2)
             os.close(self.master)
             self.master = -1
+
+
+@contextlib.contextmanager
+def small_disk(work: Path, size: str) -> Iterator[Path | None]:
+    """A real tmpfs of ``size`` (e.g. ``"16m"``) mounted in ``work``, to be filled up; None when
+    none can be mounted here (it needs root)."""
+    mount = work / "small"
+    mount.mkdir()
+    mounting = ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mount)]
+    made = subprocess.run(mounting, capture_output=True)
+    if made.returncode != 0:
+        yield None
+        return
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+NO_TMPFS = "no tmpfs can be mounted here (needs root): not tried"
 
 
 # -- counting -----------------------------------------------------------------------------------

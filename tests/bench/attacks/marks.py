@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.bench.attacks.common import Row, Terminal, crash, leak, run
+from tests.bench.attacks.common import NO_TMPFS, Row, Terminal, crash, leak, run, small_disk
 from tests.seeds import DEFAULT_EPISODE_DIR
 from tests.unwritable import _DROP_AND_RUN, permissions_hold
 
@@ -283,31 +283,19 @@ def unwritable_marks(work: Path, row: Row) -> None:
                 target.chmod(0o644 if target == path else 0o755)
     else:
         row.count("read-only marks", failed="cannot drop root's capabilities here: not tried")
-    mount = work / "small"
-    mount.mkdir()
-    if (
-        subprocess.run(
-            ["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mount)], capture_output=True
-        ).returncode
-        != 0
-    ):
-        row.count("full disk", failed="no tmpfs can be mounted here (needs root): not tried")
-        return
-    try:
+    with small_disk(work, "3m") as mount:
+        if mount is None:
+            row.count("full disk", failed=NO_TMPFS)
+            return
         home = mount / "home"
         run(["index"], home)
         _seed(home)
-        with (mount / "filler").open("wb") as filler:
-            try:
-                while True:
-                    filler.write(b"\0" * 4096)
-                    filler.flush()
-            except OSError:
-                pass
+        filler = (mount / "filler").open("wb", buffering=0)  # nothing left to flush
+        with filler, contextlib.suppress(OSError):
+            while True:
+                filler.write(b"\0" * 4096)
         path = _marks_file(home)
         _attack_marks(home, row, "full disk", _rows(path), _digest(path))
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
 # A notification stays 2 s, and the reader paints it again whenever the screen changes beneath

@@ -121,6 +121,38 @@ def podcast_transcript_json(seed: int) -> Iterator[str]:
         separator = ",\n"
 
 
+def whisper_json(seed: int) -> Iterator[str]:
+    """Whisper's segments of a few words; its whole "text" and "language" close the object."""
+    yield '{"segments": [\n'
+    separator = ""
+    for number, (_, start, end, lines) in enumerate(_cues(seed)):
+        words = " " + " ".join(line for line in lines if line)
+        segment = {"id": number, "start": round(start, 2), "end": round(end, 2), "text": words}
+        yield separator + json.dumps(segment, ensure_ascii=False)
+        separator = ",\n"
+
+
+def ytdlp_info_json(seed: int) -> Iterator[str]:
+    """A video's info JSON whose bulk is its chapters (a long video's description and chapter
+    list; the formats list earmark skips is left out)."""
+    yield (
+        '{"id": "dQw4w9WgXcQ", "title": "A long conversation", "extractor": "youtube", '
+        '"webpage_url": "https://www.youtube.com/watch?v=dQw4w9WgXcQ", "channel": "A podcast", '
+        '"upload_date": "20250101", "chapters": [\n'
+    )
+    separator, last = "", 0.0
+    for _, start, text in _turns(seed):
+        chapter = {"start_time": last, "end_time": start, "title": text[:70]}
+        yield separator + json.dumps(chapter, ensure_ascii=False)
+        separator, last = ",\n", start
+
+
+def speaker_text(seed: int) -> Iterator[str]:
+    """Otter's export: the speaker and the time on a line, the words below."""
+    for speaker, start, text in _turns(seed):
+        yield f"{speaker}  {_hms(start)}\n{text}\n\n"
+
+
 def podcast_transcript_html(seed: int) -> Iterator[str]:
     yield "<html>\n<body>\n"
     for speaker, start, text in _turns(seed):
@@ -190,6 +222,9 @@ GENERATORS: dict[str, Callable[[int], Iterator[str]]] = {
     "webvtt": webvtt,
     "srt": srt,
     "podcast-transcript-json": podcast_transcript_json,
+    "whisper-json": whisper_json,
+    "ytdlp-info-json": ytdlp_info_json,
+    "speaker-text": speaker_text,
     "podcast-transcript-html": podcast_transcript_html,
     "markdown-transcript": markdown_transcript,
     "transcript-page": transcript_page,
@@ -201,7 +236,12 @@ GENERATORS: dict[str, Callable[[int], Iterator[str]]] = {
     "show-notes": show_notes,
 }
 # The JSON lists the generators leave open.
-_CLOSING = {"podcast-transcript-json": "\n]}\n", "podcast-chapters-json": "\n]}\n"}
+_CLOSING = {
+    "podcast-transcript-json": "\n]}\n",
+    "podcast-chapters-json": "\n]}\n",
+    "whisper-json": '\n], "text": "", "language": "en"}\n',
+    "ytdlp-info-json": '\n], "duration": 360000, "description": "A long conversation."}\n',
+}
 # Show notes are never sniffed: a followed feed names the format (episode.toml).
 _NAMED = {"show-notes"}
 

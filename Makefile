@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench fuzz lint format clean
+.PHONY: run test bench fuzz attack lint format clean
 
 # $(call apt_install,COMMAND,PACKAGE,what goes without it): installs PACKAGE with apt-get when
 # COMMAND is missing and we are root (updating the package lists only if the install fails).
@@ -28,6 +28,12 @@ bench: $(STAMP)
 	@$(call apt_install,rg,ripgrep,the search benchmark compares with grep -r)
 	$(BIN)/python -m tests.bench.run
 	$(BIN)/python -m tests.bench.related_eval
+
+# Safety round two's attack run against the real earmark (pipes, a pty, tmux, kill -9, full disks as
+# root): ~25 minutes; writes tests/bench/ATTACKS.md, the figures in docs/robustness.md.
+attack: $(STAMP)
+	@$(call apt_install,tmux,tmux,the tmux attacks will be skipped)
+	$(BIN)/python -m tests.bench.attack
 
 # The property tests searched much harder: 10,000 examples each (every parser, any query, every
 # format with control characters in every field, any episode name; queries of 1–5,000 words get

@@ -87,19 +87,26 @@ def reader(work: Path, row: Row) -> None:
                 terminal.wait_for(b"Search everything", timeout=10)
                 terminal.type(b"\x1b[200~" + query.encode() + b"\x1b[201~")
                 terminal.read(0.05)
+                since = len(terminal.output)
+                pressed = time.monotonic()
                 terminal.type(b"\x1b")
-                terminal.read(0.1)  # Esc then a key too soon would be alt+key
+                # The search panel is closed when the reader's own keys are back in the footer;
+                # a key sent sooner than ESCDELAY (0.1 s) after Esc would make it alt+key.
+                closed = terminal.wait_for(b"Next match", timeout=30, since=since)
+                took = time.monotonic() - pressed
                 pressed = time.monotonic()
                 terminal.type(b"q")
                 status = terminal.finish(timeout=30)
-                took = time.monotonic() - pressed
+                took = max(took, time.monotonic() - pressed)
                 slowest = max(slowest, took)
-                if status is None:
+                if not closed:
+                    problem = "Esc did not close the search within 30 s"
+                elif status is None:
                     problem = "q did not end it within 30 s"
                 elif took > QUIT_WITHIN_S:
-                    problem = f"q took {took:.1f} s to end it"
+                    problem = f"Esc or q took {took:.1f} s to answer"
             terminal.close()
             written = bytes(terminal.output)
             crashed = f"traceback: {written[-300:]!r}" if b"Traceback" in written else None
             row.count(f"pasted {words} {style}", crashed=crashed, failed=problem)
-    row.notes.append(f"slowest quit after a paste and Esc: {slowest:.2f} s from q")
+    row.notes.append(f"slowest answer to Esc or q after a paste: {slowest:.2f} s")

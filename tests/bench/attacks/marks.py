@@ -254,6 +254,8 @@ def _lost(home: Path, kept: set[tuple], damaged_bytes: str | None) -> str | None
 def _bookmarked_since(path: Path, started: float) -> bool:
     try:
         connection = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
+        # Bytes: the damage may have left another bookmark's date not UTF-8.
+        connection.text_factory = bytes
         try:
             rows = connection.execute("SELECT created FROM bookmarks").fetchall()
         finally:
@@ -261,7 +263,10 @@ def _bookmarked_since(path: Path, started: float) -> bool:
     except sqlite3.Error:
         return False
     since = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(started - 1))
-    return any(str(created) >= since for (created,) in rows)
+    return any(
+        isinstance(created, bytes) and created.decode(errors="replace") >= since
+        for (created,) in rows
+    )
 
 
 def unwritable_marks(work: Path, row: Row) -> None:

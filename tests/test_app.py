@@ -27,6 +27,10 @@ def _status(app: EarmarkApp) -> str:
     return str(app.query_one("#status").render())
 
 
+def _notified(app: EarmarkApp) -> list[str]:
+    return [notification.message for notification in app._notifications]
+
+
 def _screen_text(app: EarmarkApp) -> str:
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
@@ -321,6 +325,44 @@ async def test_search_as_you_type_enter_jumps_and_n_steps(library: Library) -> N
         await wait_for(pilot, lambda: transcript.cursor == first)
 
 
+async def test_n_steps_through_the_hits_of_a_fielded_query(library: Library) -> None:
+    """`speaker:ilya "age of research"` finds 3 turns: n and N step through exactly those, in
+    reading order, the status counts them, a wrap says so, and a jump elsewhere leaves no
+    stale position."""
+    app = EarmarkApp(library)
+    episode = library.episodes[0]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.search_index is not None)
+        await pilot.press("slash", *'speaker:ilya "age of research"')
+        panel = app.query_one(SearchPanel)
+        status = panel.query_one("#search-status")
+        await wait_for(pilot, lambda: str(status.render()) == "3 results")
+        await pilot.press("enter")
+        transcript = app.query_one(Transcript)
+        await wait_for(pilot, lambda: _status(app).endswith(" · match 1 of 3"))
+        seen = [transcript.cursor]
+        for number in (2, 3):
+            await pilot.press("n")
+            counter = f" · match {number} of 3"
+            await wait_for(pilot, lambda counter=counter: _status(app).endswith(counter))
+            seen.append(transcript.cursor)
+        assert seen == sorted(seen)
+        for turn in seen:
+            assert episode.turns[turn].speaker == "Ilya Sutskever"
+            assert "age of research" in episode.turns[turn].text.lower()
+        await pilot.press("n")
+        await wait_for(pilot, lambda: transcript.cursor == seen[0])
+        await wait_for(pilot, lambda: "Wrapped to the first match." in _notified(app))
+        await pilot.press("N")
+        await wait_for(pilot, lambda: transcript.cursor == seen[-1])
+        await wait_for(pilot, lambda: "Wrapped to the last match." in _notified(app))
+        await pilot.press("g")
+        await wait_for(pilot, lambda: _status(app).endswith(" · 3 matches"))
+        await pilot.press("right_square_bracket")
+        await wait_for(pilot, lambda: transcript.cursor > 0)
+        await wait_for(pilot, lambda: _status(app).endswith(" · 3 matches"))
+
+
 async def test_enter_typed_before_the_results_arrive_still_jumps(library: Library) -> None:
     app = EarmarkApp(library)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -368,7 +410,7 @@ async def test_lit_terms_survive_a_jump_to_a_shorter_episode(tmp_path: Path) -> 
         await wait_for(pilot, lambda: app.episode is not None and app.episode.id == "short")
         assert transcript.cursor < len(app.episode.turns)
         # The short episode says "research" once: its own matches are counted, not the long one's.
-        await wait_for(pilot, lambda: re.search(r"match [01]/1\b", _status(app)))
+        await wait_for(pilot, lambda: re.search(r"· (match 1 of 1|1 match)$", _status(app)))
 
 
 async def test_command_palette_goes_to_a_chapter(library: Library) -> None:
@@ -413,10 +455,10 @@ async def test_escape_closes_search_and_leaves_the_terms_lit(library: Library) -
         panel = app.query_one(SearchPanel)
         await wait_for(pilot, lambda: not panel.has_class("open"))
         assert app.focused is app.query_one(Transcript)
-        await wait_for(pilot, lambda: "match 0/" in _status(app))
+        await wait_for(pilot, lambda: re.search(r"· \d+ matches$", _status(app)))
         await pilot.press("n")
         transcript = app.query_one(Transcript)
-        await wait_for(pilot, lambda: "match 1/" in _status(app))
+        await wait_for(pilot, lambda: re.search(r"· match 1 of \d+$", _status(app)))
         assert "sentient" in library.episodes[0].turns[transcript.cursor].text.lower()
 
 

@@ -34,6 +34,7 @@ from index.marks import quote
 from index.model import Episode, Note, Turn
 from index.reading import Reading
 from index.timecode import clock, format_time
+from index.words import counted
 from tui.commands import ChapterCommands, FeedCommands
 from tui.output import notify
 from tui.widgets.chapter_tree import ChapterTree
@@ -47,7 +48,7 @@ if TYPE_CHECKING:
     from index.feeds import FeedReport
     from index.marks import OwnNote
     from index.reading import BookmarkRow
-    from index.search import Marks, SearchIndex
+    from index.search import Marks, Results, SearchIndex
 
 
 class IndexBuildCancelled(Exception):
@@ -61,6 +62,8 @@ MIN_SIZE = (40, 10)
 # The reading position is saved this long after the cursor stops moving (and when quitting).
 POSITION_SAVE_DELAY = 0.5
 EXCERPT_CHARS = 100
+# Finding every hit of the lit query in one episode, for n/N: not a keystroke's search.
+MATCHES_TIME_LIMIT = 5.0
 
 
 class ReaderScreen(Screen[None]):
@@ -178,6 +181,7 @@ class EarmarkApp(App[None]):
         transcript.set_highlighter(self.reading.lit)
         transcript.show_episode(episode, turn)
         self._keep(self.reading.save_position)  # the episode read last, even if not moved in
+        self._find_matches()  # of the words lit, in this episode
 
     def on_transcript_turn_changed(self, event: Transcript.TurnChanged) -> None:
         episode = self.episode
@@ -201,10 +205,8 @@ class EarmarkApp(App[None]):
         if turn.start is not None:
             where.append(clock(turn.start))
         where.append(f"{self.reading.percent_read()}%")
-        if self.reading.lit is not None:
-            matches = self.reading.matches
-            position = self.reading.match_position()
-            where.append(f"match {position}/{len(matches)}" if matches else "no matches")
+        if (matches := self._match_status()) is not None:
+            where.append(matches)
         # The header shows the title too: on a narrow line it yields its room to the rest.
         rest = " · ".join(where)
         room = self.size.width - STATUS_PADDING - cell_len(rest) - len(" · ")
@@ -258,13 +260,13 @@ class EarmarkApp(App[None]):
         if self.library.info(hit.episode) is None:  # an index searched read-only may be behind
             self.notify("That episode is no longer in the library.", timeout=4)
             return
-        self._light(event.query, event.marks)
         if hit.kind == "chapter":
             self.go_to_chapter(hit.episode, hit.chapter)
         elif hit.turn is not None:
             self._show_episode(hit.episode, hit.turn)
         elif note := self.reading.find_note(hit.episode, hit.id):
             self._go_to_note(hit.episode, note)
+        self._light(event.query, event.marks)  # in the hit's episode
         self.query_one(Transcript).focus()
 
     def on_search_panel_closed(self, event: SearchPanel.Closed) -> None:
@@ -276,11 +278,45 @@ class EarmarkApp(App[None]):
     # -- lit terms and n/N ---------------------------------------------------------------------
 
     def _light(self, query: str, marks: Marks | None) -> None:
-        """Light a query's terms (``marks``, from its search) in the transcript and find the
-        turns that hold them."""
-        self.reading.light(marks if query.strip() else None)
+        """Light a query's words (``marks``, from its search) in the transcript, then find its
+        hits in the episode shown: the matches n/N step through."""
+        self.reading.light(query, marks)
         self.query_one(Transcript).set_highlighter(self.reading.lit)
         self._update_status()
+        self._find_matches()
+
+    def _find_matches(self) -> None:
+        """Search the lit query's hits in the episode shown (a thread), unless they are known."""
+        episode = self.episode
+        if self.reading.matches is None and episode is not None and self.search_index:
+            self._search_matches(self.search_index, self.reading.lit_query, episode.id)
+
+    @work(thread=True, exclusive=True, group="matches")
+    def _search_matches(self, index: SearchIndex, query: str, episode_id: str) -> None:
+        try:
+            found = index.search(query, None, episode=episode_id, time_limit=MATCHES_TIME_LIMIT)
+        except Exception as error:  # e.g. index files removed by another earmark's rebuild
+            self.call_from_thread(self.notify, f"The matches were not found: {error}", markup=False)
+            return
+        if not get_current_worker().is_cancelled:
+            self.call_from_thread(self._matches_found, query, episode_id, found)
+
+    def _matches_found(self, query: str, episode_id: str, found: Results) -> None:
+        if self.reading.take_hits(query, episode_id, found.hits):
+            self._update_status()
+            if found.timed_out:
+                self.notify("Only the matches found in time are counted.", timeout=4)
+
+    def _match_status(self) -> str | None:
+        """``match 2 of 3`` on a match, ``3 matches`` elsewhere; None when nothing is lit."""
+        if self.reading.lit is None:
+            return None
+        matches = self.reading.matches
+        if matches is None:
+            return "finding matches…"
+        if (number := self.reading.match_number()) is not None:
+            return f"match {number} of {len(matches)}"
+        return counted(len(matches), "match", "matches")
 
     def action_next_match(self) -> None:
         self._step_match(+1)
@@ -289,16 +325,20 @@ class EarmarkApp(App[None]):
         self._step_match(-1)
 
     def _step_match(self, direction: int) -> None:
-        target = self.here.next_match(direction)
-        if target is None:
-            lit = self.reading.lit is not None
-            self.notify(
-                "No matches in this episode."
-                if lit
-                else "No search terms to find: press / to search.",
-                timeout=3,
-            )
+        step = self.here.next_match(direction)
+        if step is None:
+            if self.reading.lit is None:
+                message = "No search terms to find: press / to search."
+            elif self.reading.matches is None:
+                message = "Still finding the matches…"
+            else:
+                message = "No matches in this episode."
+            self.notify(message, timeout=3)
             return
+        target, wrapped = step
+        if wrapped:
+            where = "first" if direction > 0 else "last"
+            self.notify(f"Wrapped to the {where} match.", timeout=2)
         self.query_one(Transcript).go_to_turn(target)
 
     # -- other actions -------------------------------------------------------------------------
@@ -439,6 +479,8 @@ class EarmarkApp(App[None]):
         """Make the reader's notes searchable at once (a small Whoosh commit, off the UI)."""
         if self.search_index is not None:
             self.search_index.sync_own_notes(self.library, notes)
+            if self.reading.matches is None:  # your notes changed: one may be a match now
+                self.call_from_thread(self._find_matches)
 
     def action_copy_quote(self) -> None:
         turn = self.here.current

@@ -22,6 +22,7 @@ from index.linking import RelatedNotes
 from index.marks import OwnNote, UserData
 from index.model import Episode, Note, Turn
 from index.timeline import Timeline
+from index.words import shortened
 
 if TYPE_CHECKING:  # the analyser (and Whoosh's stemmer) load when terms are first lit
     from index.search import Hit, Marks
@@ -250,7 +251,7 @@ class Reading:
             except EarmarkError:  # the episode's files can no longer be read
                 continue
             if turn is not None:
-                excerpt = turn.text[:EXCERPT_CHARS].replace("\n", " ")
+                excerpt = shortened(turn.text, EXCERPT_CHARS)
                 rows.append(
                     BookmarkRow(
                         bookmark.episode, turn.index, info.title, clock(turn.start), turn.speaker,

@@ -152,13 +152,13 @@ async def test_side_pane_groups_say_where_and_why(library: Library) -> None:
         assert doctor > chapter
         assert "· shares: emotions, " in texts[doctor] and "· → 10:40" in texts[doctor]
         wide = next(i for i, t in enumerate(texts) if "The whole episode" in t)
-        assert texts[wide].startswith("▶ The whole episode (") and wide > doctor
+        assert re.match(r"▶ The whole episode: \d+ notes · w opens$", texts[wide]) and wide > doctor
         for folded in ("dot-com bubble", "first interview in two years", "Lane podcast"):
             assert not any(folded in t for t in texts)
         side.focus()
         await pilot.press("w")
         await wait_for(pilot, lambda: any("dot-com bubble" in t for t in side_texts(app)))
-        assert side_texts(app)[wide].startswith("▼ The whole episode (")
+        assert re.match(r"▼ The whole episode: \d+ notes · w closes$", side_texts(app)[wide])
         assert any("Lane podcast" in t for t in side_texts(app)[wide:])
         await pilot.press("w")
         await wait_for(pilot, lambda: not any("dot-com bubble" in t for t in side_texts(app)))
@@ -298,6 +298,33 @@ async def test_hit_text_is_not_markup(library: Library) -> None:
     assert "[red]x[/red]" in rendered.plain
 
 
+async def test_words_on_the_screen_are_whole(library: Library) -> None:
+    """``1 result``, not ``1 results``; a turn that names no speaker shows none (not
+    "Transcript"); the note dialog's excerpt of a long turn ends in ``…``."""
+    from textual.widgets import Label
+
+    from index.search import Hit
+    from tui.screens.note_editor import NoteEditorScreen
+
+    app = EarmarkApp(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.search_index is not None)
+        await pilot.press("slash", *"schleppy ")
+        panel = app.query_one(SearchPanel)
+        status = panel.query_one("#search-status")
+        await wait_for(pilot, lambda: str(status.render()) == "1 result")
+        unnamed = Hit("e/t/0", "turn", "e", 0, 5, "", "Transcript", 1.0, "words", ())
+        assert "Transcript" not in panel._hit_text(unnamed).plain
+        await pilot.press("escape")
+        long_turn = max(library.episodes[0].turns, key=lambda turn: len(turn.text))
+        app.query_one(Transcript).go_to_turn(long_turn.index)
+        await wait_for(pilot, lambda: app.here.turn == long_turn.index)
+        await pilot.press("c")
+        await wait_for(pilot, lambda: isinstance(app.screen, NoteEditorScreen))
+        about = str(app.screen.query(Label).first().render())
+        assert about.startswith(f"About {long_turn.speaker} at ") and about.endswith("…")
+
+
 async def test_search_as_you_type_enter_jumps_and_n_steps(library: Library) -> None:
     app = EarmarkApp(library)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -431,13 +458,13 @@ async def test_side_pane_folds_long_notes_and_keeps_episode_wide_ones(library: L
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("right_square_bracket")  # "Emotions and value functions"
         side = app.query_one(SidePane)
-        await wait_for(pilot, lambda: any("(o: more)" in text for text in side_texts(app)))
+        await wait_for(pilot, lambda: any("… o unfolds" in text for text in side_texts(app)))
         await pilot.press("tab")
         assert app.focused is side
-        folded = next(i for i, text in enumerate(side_texts(app)) if "(o: more)" in text)
+        folded = next(i for i, text in enumerate(side_texts(app)) if "o unfolds" in text)
         side.highlighted = folded
         await pilot.press("o")
-        await wait_for(pilot, lambda: "(o: more)" not in side_texts(app)[folded])
+        await wait_for(pilot, lambda: "o unfolds" not in side_texts(app)[folded])
         wide = next(i for i, t in enumerate(side_texts(app)) if "The whole episode" in t)
         count = side.option_count
         side.highlighted = wide

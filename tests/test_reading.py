@@ -154,7 +154,9 @@ def test_bookmarks(reading: Reading, userdata: UserData) -> None:
     assert reading.bookmarks == {4}
     (row,) = reading.bookmark_rows()
     assert (row.episode, row.turn, row.time) == (EPISODE, 4, "00:00:26")
-    assert row.excerpt == reading.episode.turns[4].text[:100].replace("\n", " ")
+    text = " ".join(reading.episode.turns[4].text.split())
+    assert len(text) > 100 and row.excerpt.endswith("…") and len(row.excerpt) <= 100
+    assert text.startswith(row.excerpt.removesuffix("…"))
     assert reading.toggle_bookmark() is False
     assert reading.bookmarks == frozenset() and userdata.bookmarks() == []
     reading.toggle_bookmark()

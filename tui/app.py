@@ -34,7 +34,7 @@ from index.marks import quote
 from index.model import Episode, Note, Turn
 from index.reading import Reading
 from index.timecode import clock, format_time
-from index.words import counted
+from index.words import counted, shortened
 from tui.commands import ChapterCommands, FeedCommands
 from tui.output import notify
 from tui.widgets.chapter_tree import ChapterTree
@@ -451,7 +451,8 @@ class EarmarkApp(App[None]):
             about = "About a passage no longer in the transcript"
         else:
             when = f" at {clock(turn.start)}" if turn.start is not None else ""
-            about = f"About {turn.speaker or 'this turn'}{when}: {turn.text[:EXCERPT_CHARS]}"
+            excerpt = shortened(turn.text, EXCERPT_CHARS)
+            about = f"About {turn.speaker or 'this turn'}{when}: {excerpt}"
 
         def saved(text: str | None) -> None:
             if text is None:

@@ -76,6 +76,14 @@ class Hit:
     chapter_title: str | None = None
 
     @property
+    def who(self) -> str:
+        """Who said it, or where it comes from; nothing for a transcript's turn that names no
+        speaker (its source, "Transcript", says nothing a turn does not)."""
+        if self.speaker:
+            return self.speaker
+        return "" if self.kind == "turn" else self.source
+
+    @property
     def turn(self) -> int | None:
         """The turn a turn's hit is, by index; None for any other kind of hit."""
         parsed = ItemId.parse(self.id)

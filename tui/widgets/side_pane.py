@@ -21,8 +21,10 @@ from textual.widgets.option_list import Option
 from index.linking import RelatedNotes, evidence_words
 from index.model import Link, Note
 from index.timecode import format_time
+from index.words import counted, shortened
 
 FOLDED_CHARS = 240
+UNFOLD_HINT = "o unfolds"
 EPISODE_WIDE = "episode-wide"
 
 
@@ -114,7 +116,9 @@ class SidePane(OptionList):
             )
         if groups.episode:
             arrow = "▼" if self._episode_wide_open else "▶"
-            label = f"{arrow} The whole episode ({len(groups.episode)}) · w"
+            verb = "closes" if self._episode_wide_open else "opens"
+            count = counted(len(groups.episode), "note")
+            label = f"{arrow} The whole episode: {count} · w {verb}"
             options.append(Option(Text(label), id=EPISODE_WIDE))
             if self._episode_wide_open:
                 for note in groups.episode:
@@ -208,11 +212,9 @@ def note_text(
     if note.title:
         text.append(note.title, style="bold")
         text.append(" ")
-    body = note.text
-    if not unfolded and len(body) > FOLDED_CHARS:
-        body = body[:FOLDED_CHARS].rsplit(" ", 1)[0] + " …"
-        text.append(body)
-        text.append(" (o: more)", style="dim italic")
+    if not unfolded and len(note.text) > FOLDED_CHARS:
+        text.append(shortened(note.text, FOLDED_CHARS))
+        text.append(f" {UNFOLD_HINT}", style="dim italic")
     else:
-        text.append(body)
+        text.append(note.text)
     return text

@@ -87,6 +87,13 @@ async def test_turn_keys(library: Library) -> None:
         await wait_for(pilot, lambda: transcript.cursor > 0)
         await pilot.press("ctrl+b")
         await wait_for(pilot, lambda: transcript.cursor == 0)
+        half = transcript.scrollable_content_region.height // 2
+        await pilot.press("ctrl+d")  # half a page, as in vim and less
+        await wait_for(pilot, lambda: transcript.scroll_y == half)
+        await pilot.press("ctrl+d")
+        await wait_for(pilot, lambda: transcript.scroll_y == 2 * half and transcript.cursor > 0)
+        await pilot.press("ctrl+u")
+        await wait_for(pilot, lambda: transcript.scroll_y == half)
 
 
 async def test_go_to_time(library: Library) -> None:

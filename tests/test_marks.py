@@ -98,8 +98,10 @@ async def test_bookmarks_toggle_list_jump_and_delete(library: Library) -> None:
         await wait_for(pilot, lambda: BOOKMARK in _transcript_text(app))
         await pilot.press("G", "b")
         await wait_for(pilot, lambda: len(saved().bookmarks()) == 2)
-        await pilot.press("g", "b", "b")  # on and off again
+        await pilot.press("g", "b", "b")  # on and off again, and said so each time
         await wait_for(pilot, lambda: [b.turn for b in saved().bookmarks()] == [1, 132])
+        said = [notification.message for notification in app._notifications]
+        assert said[-2:] == ["Bookmarked.", "Bookmark removed."]
 
         await pilot.press("B")
         await wait_for(pilot, lambda: isinstance(app.screen, BookmarksScreen))

@@ -80,6 +80,10 @@ class Transcript(ScrollView, can_focus=True):
             "space,pagedown,ctrl+f", "page_down", "Page down", id="transcript.page_down", show=False
         ),
         Binding("pageup,ctrl+b", "page_up", "Page up", id="transcript.page_up", show=False),
+        Binding(
+            "ctrl+d", "half_page(1)", "Half a page down", id="transcript.half_down", show=False
+        ),
+        Binding("ctrl+u", "half_page(-1)", "Half a page up", id="transcript.half_up", show=False),
         Binding("g,home", "first_turn", "Start", id="transcript.first_turn", show=False),
         Binding("G,end", "last_turn", "End", id="transcript.last_turn", show=False),
     ]
@@ -159,6 +163,10 @@ class Transcript(ScrollView, can_focus=True):
     def action_page_up(self) -> None:
         self._page(-1)
 
+    def action_half_page(self, direction: int) -> None:
+        """Half a page, as ctrl+d and ctrl+u scroll in vim and less."""
+        self._scroll_lines(direction * max(self.scrollable_content_region.height // 2, 1))
+
     def _move_cursor(self, turn: int) -> None:
         if not self.episode or not 0 <= turn < len(self.episode.turns) or self._layout is None:
             return
@@ -169,10 +177,13 @@ class Transcript(ScrollView, can_focus=True):
             self._scroll_to_cursor()
 
     def _page(self, direction: int) -> None:
+        """A page, less the line kept in view for continuity."""
+        self._scroll_lines(direction * max(self.scrollable_content_region.height - 1, 1))
+
+    def _scroll_lines(self, lines: int) -> None:
         if self._layout is None:
             return
-        height = max(self.scrollable_content_region.height - 1, 1)
-        self.scroll_to(y=self.scroll_y + direction * height, animate=False, immediate=True)
+        self.scroll_to(y=self.scroll_y + lines, animate=False, immediate=True)
         self._cursor_to_top_turn()
 
     # -- reacting ------------------------------------------------------------------------------

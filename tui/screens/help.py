@@ -71,7 +71,7 @@ class HelpScreen(Dialog[None]):
         max-height: 90%;
     }
     HelpScreen > .help--key {
-        color: $text-warning;
+        color: $text-primary;
         text-style: bold;
     }
     """

@@ -47,7 +47,7 @@ class SidePane(OptionList):
         scrollbar-gutter: stable;
     }
     SidePane > .option-list--option-disabled {
-        color: $text-accent;
+        color: $text-primary;
         text-style: bold;
     }
     """

@@ -25,6 +25,7 @@ from textual.strip import Strip
 
 from index.model import Episode, Turn
 from index.timecode import clock
+from tui.contrast import readable
 from tui.transcript_layout import Layout, Line, lay_out
 
 GUTTER = 2
@@ -57,7 +58,7 @@ class Transcript(ScrollView, can_focus=True):
            lays it out once, at the width it keeps. */
         scrollbar-gutter: stable;
     }
-    Transcript > .transcript--cursor { color: $accent; }
+    Transcript > .transcript--cursor { color: $text-primary; }
     Transcript > .transcript--bookmark { color: $text-warning; text-style: bold; }
     Transcript > .transcript--chapter { color: $text-secondary; text-style: bold; }
     Transcript > .transcript--rule { color: $secondary 60%; }
@@ -105,6 +106,7 @@ class Transcript(ScrollView, can_focus=True):
         self._highlighter: Highlighter | None = None
         self._lit: dict[tuple[int, int], list[tuple[int, int]]] = {}
         self._strips: LRUCache[tuple[int, bool], Strip] = LRUCache(2048)
+        self._styles: dict[str, Style] = {}  # by component, in the theme shown
         self._bookmarks: set[int] = set()
         self._speaker_numbers: dict[str, int] = {}  # in order of appearance
 
@@ -269,12 +271,18 @@ class Transcript(ScrollView, can_focus=True):
 
     def _theme_changed(self) -> None:
         self._strips.clear()  # painted in the old theme's colours
+        self._styles.clear()
         self.refresh()
 
     def _style(self, component: str) -> Style:
-        # Whole, not partial: a colour with alpha ($text-muted) is blended with the background
-        # only then (partial gave white on the light themes).
-        return self.rich_style + self.get_component_rich_style(component)
+        """A component's style, in a colour that reads on the background (`tui.contrast`)."""
+        style = self._styles.get(component)
+        if style is None:
+            # Whole, not partial: a colour with alpha ($text-muted) is blended with the
+            # background only then (partial gave white on the light themes).
+            whole = self.rich_style + self.get_component_rich_style(component)
+            style = self._styles[component] = readable(whole, self.rich_style)
+        return style
 
     def _speaker_style(self, speaker: str) -> Style:
         number = self._speaker_numbers.get(speaker, 0)

@@ -265,6 +265,11 @@ class Reading:
         if self.episode is not None and episode_id == self.episode.id:
             self.bookmarks = self.bookmarks - {turn}
 
+    @property
+    def noted(self) -> frozenset[int]:
+        """The turns that have a note of yours."""
+        return frozenset(own.turn for own in self.own_notes)
+
     def own_note(self, note_id: str) -> OwnNote | None:
         """One of your notes on this episode, by its id among the episode's notes."""
         return next((own for own in self.own_notes if own.note_id == note_id), None)

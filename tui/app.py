@@ -177,7 +177,7 @@ class EarmarkApp(App[None]):
         self.title = episode.title
         self.sub_title = episode.show or ""
         transcript = self.query_one(Transcript)
-        transcript.set_bookmarks(self.reading.bookmarks)
+        self._show_marks()
         transcript.set_highlighter(self.reading.lit)
         transcript.show_episode(episode, turn)
         self._keep(self.reading.save_position)  # the episode read last, even if not moved in
@@ -403,7 +403,7 @@ class EarmarkApp(App[None]):
         except EarmarkError as error:
             self._not_saved(error)
             return
-        self.query_one(Transcript).set_bookmarks(self.reading.bookmarks)
+        self._show_marks()
         self.notify("Bookmarked." if marked else "Bookmark removed.", timeout=2)
 
     def action_bookmarks(self) -> None:
@@ -411,7 +411,7 @@ class EarmarkApp(App[None]):
 
         def delete(row: BookmarkRow) -> None:
             if self._keep(lambda: self.reading.delete_bookmark(row.episode, row.turn)):
-                self.query_one(Transcript).set_bookmarks(self.reading.bookmarks)
+                self._show_marks()
 
         def jump(row: BookmarkRow | None) -> None:
             if row is not None and self.library.info(row.episode) is not None:
@@ -470,7 +470,12 @@ class EarmarkApp(App[None]):
         original = own.text if own else ""
         self.push_screen(NoteEditorScreen(about, original), saved)
 
+    def _show_marks(self) -> None:
+        """Your bookmarks and notes, in the transcript's margin."""
+        self.query_one(Transcript).set_marks(self.reading.bookmarks, self.reading.noted)
+
     def _own_notes_changed(self) -> None:
+        self._show_marks()
         if self.reading.related is not None:
             self.query_one(SidePane).show_turn(self.reading.related, self.here.turn)
         self._index_own_notes(self.reading.all_own_notes())

@@ -29,7 +29,9 @@ from tui.contrast import readable
 from tui.transcript_layout import Layout, Line, lay_out
 
 GUTTER = 2
-BOOKMARK = "★"  # in the gutter, on the header line of a bookmarked turn
+# A turn's marks, down the gutter from its header line: bookmarked, then with a note of yours.
+BOOKMARK = "★"
+NOTED = "✎"
 # Speakers take these in order of appearance; each is styled by the theme (DEFAULT_CSS).
 SPEAKER_CLASSES = tuple(f"transcript--speaker-{n}" for n in range(1, 7))
 # A function that finds the lit spans (start, end) in a paragraph.
@@ -43,6 +45,7 @@ class Transcript(ScrollView, can_focus=True):
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "transcript--cursor",
         "transcript--bookmark",
+        "transcript--noted",
         "transcript--chapter",
         "transcript--rule",
         "transcript--time",
@@ -60,6 +63,7 @@ class Transcript(ScrollView, can_focus=True):
     }
     Transcript > .transcript--cursor { color: $text-primary; }
     Transcript > .transcript--bookmark { color: $text-warning; text-style: bold; }
+    Transcript > .transcript--noted { color: $text-accent; text-style: bold; }
     Transcript > .transcript--chapter { color: $text-secondary; text-style: bold; }
     Transcript > .transcript--rule { color: $secondary 60%; }
     Transcript > .transcript--time { color: $text-muted; }
@@ -108,6 +112,7 @@ class Transcript(ScrollView, can_focus=True):
         self._strips: LRUCache[tuple[int, bool], Strip] = LRUCache(2048)
         self._styles: dict[str, Style] = {}  # by component, in the theme shown
         self._bookmarks: set[int] = set()
+        self._noted: set[int] = set()
         self._speaker_numbers: dict[str, int] = {}  # in order of appearance
 
     # -- what is shown -------------------------------------------------------------------------
@@ -120,10 +125,10 @@ class Transcript(ScrollView, can_focus=True):
         self._relayout()
         self.go_to_turn(turn, force_message=True)
 
-    def set_bookmarks(self, turns: set[int]) -> None:
-        """Mark these turns in the gutter."""
-        if turns != self._bookmarks:
-            self._bookmarks = set(turns)
+    def set_marks(self, bookmarked: set[int], noted: set[int]) -> None:
+        """Mark these turns in the gutter: bookmarked ones, and those with a note of yours."""
+        if bookmarked != self._bookmarks or noted != self._noted:
+            self._bookmarks, self._noted = set(bookmarked), set(noted)
             self._strips.clear()
             self.refresh()
 
@@ -292,10 +297,9 @@ class Transcript(ScrollView, can_focus=True):
         assert self.episode is not None
         base = self.rich_style
         cursor_mark = "▌" if current and line.kind != "blank" else " "
-        bookmarked = line.kind == "header" and line.turn in self._bookmarks
         gutter = [
             Segment(cursor_mark, self._style("transcript--cursor")),
-            Segment(BOOKMARK if bookmarked else " ", self._style("transcript--bookmark")),
+            self._mark(line),
         ]
         turn = self.episode.turns[line.turn]
         if line.kind == "chapter":
@@ -322,6 +326,20 @@ class Transcript(ScrollView, can_focus=True):
             segments = gutter
         return Strip(segments).simplify()
 
+    def _mark(self, line: Line) -> Segment:
+        """The gutter's second column: ★ on a bookmarked turn's header line, ✎ for your note
+        there or, when both, on the line below it."""
+        marks = []
+        if line.turn in self._bookmarks:
+            marks.append((BOOKMARK, "transcript--bookmark"))
+        if line.turn in self._noted:
+            marks.append((NOTED, "transcript--noted"))
+        row = 0 if line.kind == "header" else 1 if _opens_turn_text(line) else None
+        if row is None or row >= len(marks):
+            return Segment(" ", self.rich_style)
+        mark, component = marks[row]
+        return Segment(mark, self._style(component))
+
     def _text_segments(self, line: Line, base: Style) -> list[Segment]:
         assert self.episode is not None
         paragraph = self.episode.turns[line.turn].paragraphs[line.paragraph]
@@ -347,6 +365,11 @@ class Transcript(ScrollView, can_focus=True):
         if key not in self._lit:
             self._lit[key] = self._highlighter(text)
         return self._lit[key]
+
+
+def _opens_turn_text(line: Line) -> bool:
+    """Whether this is the first line of a turn's text (the one below its header)."""
+    return line.kind == "text" and line.paragraph == 0 and line.start == 0
 
 
 def _time_label(turn: Turn) -> str:

@@ -211,9 +211,12 @@ async def test_side_pane_toggles_and_narrow_terminals(library: Library) -> None:
 async def test_tiny_terminal_says_so(library: Library) -> None:
     app = EarmarkApp(library)
     async with app.run_test(size=(20, 6)) as pilot:
-        await wait_for(pilot, lambda: app.screen.has_class("too-small"))
+        await wait_for(pilot, lambda: "make it larger" in _screen_text(app))
         await pilot.resize_terminal(120, 40)
-        await wait_for(pilot, lambda: not app.screen.has_class("too-small"))
+        await wait_for(pilot, lambda: "00:00:00" in _screen_text(app))
+        assert "make it larger" not in _screen_text(app)
+        await pilot.resize_terminal(120, 9)  # wide enough, too short
+        await wait_for(pilot, lambda: "make it larger" in _screen_text(app))
 
 
 async def test_help_lists_every_key(library: Library) -> None:

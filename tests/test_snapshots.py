@@ -3,6 +3,7 @@ looking at a deliberate change in the report)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
@@ -12,11 +13,13 @@ from index.library import Library
 from tests.seeds import DEFAULT_EPISODE_DIR
 from tests.waiting import wait_for
 from tui.app import EarmarkApp
+from tui.config import Config, Settings
 from tui.widgets.search_panel import SearchPanel
 
 
 def _app() -> EarmarkApp:
-    return EarmarkApp(Library.open(DEFAULT_EPISODE_DIR.parent))
+    config = Config(Path("config.toml"), Settings())
+    return EarmarkApp(Library.open(DEFAULT_EPISODE_DIR.parent), config=config)
 
 
 async def _searched(pilot: Pilot[Any]) -> None:
@@ -35,6 +38,11 @@ def test_main_screen_wide(snap_compare: Any) -> None:
 
 def test_main_screen_80_by_24(snap_compare: Any) -> None:
     assert snap_compare(_app(), press=["j"], terminal_size=(80, 24))
+
+
+def test_main_screen_200_by_50(snap_compare: Any) -> None:
+    """The text at its measure (88), the tree as wide as its titles, the side pane wider."""
+    assert snap_compare(_app(), press=["right_square_bracket"], terminal_size=(200, 50))
 
 
 def test_search_with_results(snap_compare: Any) -> None:

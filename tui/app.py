@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import suppress
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.cells import cell_len
@@ -25,7 +26,7 @@ from textual.css.query import NoMatches
 from textual.geometry import Size
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 from textual.worker import get_current_worker
 
 from index.errors import EarmarkError
@@ -36,8 +37,11 @@ from index.reading import Reading
 from index.timecode import clock, format_time
 from index.words import counted, shortened
 from tui.commands import ChapterCommands, FeedCommands
+from tui.config import Config, load_config
 from tui.output import notify
+from tui.pane_widths import SIDE, Pane, share, tree_size
 from tui.widgets.chapter_tree import ChapterTree
+from tui.widgets.footer import FittedFooter
 from tui.widgets.search_panel import SearchPanel
 from tui.widgets.side_pane import SidePane
 from tui.widgets.transcript import Transcript
@@ -55,10 +59,7 @@ class IndexBuildCancelled(Exception):
     """The app is quitting while the search index is being built."""
 
 
-NARROW_COLUMNS = 100
-TREE_COLUMNS = 70
 STATUS_PADDING = 2
-MIN_SIZE = (40, 10)
 # The reading position is saved this long after the cursor stops moving (and when quitting).
 POSITION_SAVE_DELAY = 0.5
 EXCERPT_CHARS = 100
@@ -69,9 +70,21 @@ MATCHES_TIME_LIMIT = 5.0
 class ReaderScreen(Screen[None]):
     """The reader's panes. The transcript has the focus from the start: by default the first pane
     that takes it (the tree) did, and was restyled twice (focused, then not) before the first
-    paint."""
+    paint. Below 40×10 it says it is too small (its breakpoints' classes, earmark.tcss); how
+    the width is shared above that is `tui.pane_widths`'."""
 
     AUTO_FOCUS = "#transcript"
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-too-narrow"), (40, "-wide")]
+    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-too-short"), (10, "-tall")]
+
+
+@dataclass(frozen=True, slots=True)
+class PaneChoice:
+    """Whether the person wants a pane shown, and when they last said so (a count of `s` and
+    `T` presses; 0: the settings')."""
+
+    shown: bool
+    asked: int = 0
 
 
 class EarmarkApp(App[None]):
@@ -93,6 +106,7 @@ class EarmarkApp(App[None]):
         Binding("c", "write_note", "Write a note", id="app.write_note"),
         Binding("y", "copy_quote", "Copy as quote", id="app.copy_quote", show=False),
         Binding("s", "toggle_side_pane", "Side pane", id="app.toggle_side_pane"),
+        Binding("T", "toggle_tree", "Chapter tree", id="app.toggle_tree", show=False),
         Binding("tab", "focus_next", "Next pane", id="app.focus_next", show=False),
         Binding(
             "shift+tab", "focus_previous", "Previous pane", id="app.focus_previous", show=False
@@ -108,12 +122,18 @@ class EarmarkApp(App[None]):
         Binding("q", "quit", "Quit", id="app.quit"),
     ]
 
-    def __init__(self, library: Library, reading: Reading | None = None) -> None:
+    def __init__(
+        self, library: Library, reading: Reading | None = None, config: Config | None = None
+    ) -> None:
+        """``config``: the settings (default: the person's file, `tui.config`)."""
         super().__init__()
         self.reading = reading or Reading.of(library)
+        self.config = config or load_config()
         self._position_timer: Timer | None = None
         self.search_index: SearchIndex | None = None
-        self._side_pane_wanted: bool | None = None
+        self._tree_choice = PaneChoice(self.config.settings.tree)
+        self._side_choice = PaneChoice(self.config.settings.side_pane)
+        self._side_even_empty: str | None = None  # an episode with no notes, side pane asked for
 
     @property
     def library(self) -> Library:
@@ -140,11 +160,11 @@ class EarmarkApp(App[None]):
         yield SearchPanel(self.chapter_title, id="search")
         with Horizontal(id="main"):
             yield ChapterTree(id="tree")
-            yield Transcript(id="transcript")
+            yield Transcript(measure=self.config.settings.text_width, id="transcript")
             yield SidePane(id="side")
         yield Static(id="status")
         yield Static(Text("The terminal is too small for earmark: make it larger."), id="too-small")
-        yield Footer()
+        yield FittedFooter()
 
     def on_mount(self) -> None:
         self.query_one(ChapterTree).show_library(self.library.infos)
@@ -182,6 +202,7 @@ class EarmarkApp(App[None]):
         transcript.show_episode(episode, turn)
         self._keep(self.reading.save_position)  # the episode read last, even if not moved in
         self._find_matches()  # of the words lit, in this episode
+        self._fit_to_size()  # its notes, or none, decide the side pane
 
     def on_transcript_turn_changed(self, event: Transcript.TurnChanged) -> None:
         episode = self.episode
@@ -476,6 +497,7 @@ class EarmarkApp(App[None]):
 
     def _own_notes_changed(self) -> None:
         self._show_marks()
+        self._fit_to_size()  # the first note of an episode brings the side pane
         if self.reading.related is not None:
             self.query_one(SidePane).show_turn(self.reading.related, self.here.turn)
         self._index_own_notes(self.reading.all_own_notes())
@@ -496,9 +518,22 @@ class EarmarkApp(App[None]):
         self.notify("Copied the turn as a quote, with its citation.", timeout=3)
 
     def action_toggle_side_pane(self) -> None:
-        side = self.query_one(SidePane)
-        self._side_pane_wanted = not side.display
+        shown = not self.query_one(SidePane).display
+        self._side_choice = PaneChoice(shown, self._asks() + 1)
+        episode = self.episode
+        self._side_even_empty = episode.id if shown and episode and not episode.notes else None
         self._fit_to_size()
+
+    def action_toggle_tree(self) -> None:
+        tree = self.query_one(ChapterTree)
+        if not tree.worth_showing:
+            self.notify("There are no chapters to list: one episode, without chapters.")
+            return
+        self._tree_choice = PaneChoice(not tree.display, self._asks() + 1)
+        self._fit_to_size()
+
+    def _asks(self) -> int:
+        return max(self._tree_choice.asked, self._side_choice.asked)
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen
@@ -587,15 +622,34 @@ class EarmarkApp(App[None]):
     def on_resize(self, event: events.Resize) -> None:
         self._fit_to_size(event.size)
 
+    def on_chapter_tree_refit(self, event: ChapterTree.Refit) -> None:
+        self._fit_to_size()
+
     def _fit_to_size(self, size: Size | None = None) -> None:
-        width, height = size or self.size
-        too_small = width < MIN_SIZE[0] or height < MIN_SIZE[1]
-        self.screen.set_class(too_small, "too-small")
-        wide = width >= NARROW_COLUMNS
-        show_side = self._side_pane_wanted if self._side_pane_wanted is not None else wide
-        self.query_one(SidePane).display = show_side
-        # Below NARROW_COLUMNS two panes at most: the transcript and the tree or the side pane.
-        self.query_one(ChapterTree).display = width >= TREE_COLUMNS and (wide or not show_side)
+        """Share the width between the panes (`tui.pane_widths`): the side pane where the
+        episode has notes (or the person asked for it), the tree where it lists something."""
+        width = (size or self.size).width
+        if not width:  # not laid out yet: the first resize does it
+            return
+        tree, side = self.query_one(ChapterTree), self.query_one(SidePane)
+        settings, episode = self.config.settings, self.episode
+        written = episode is not None and (
+            bool(episode.notes) or self._side_even_empty == episode.id
+        )
+        widths = share(
+            width,
+            settings.text_width,
+            tree=Pane(
+                self._tree_choice.shown and tree.worth_showing,
+                self._tree_choice.asked,
+                tree_size(tree.fit_width(), settings.tree_width),
+            ),
+            side=Pane(self._side_choice.shown and written, self._side_choice.asked, SIDE),
+        )
+        for pane, pane_width in ((tree, widths.tree), (side, widths.side)):
+            pane.display = pane_width > 0
+            if pane_width:
+                pane.styles.width = pane_width
         self.call_after_refresh(self._update_status)  # the status line fits the new width
 
     # -- search index --------------------------------------------------------------------------

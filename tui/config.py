@@ -2,9 +2,9 @@
 ``$EARMARK_HOME/config`` when that is set)::
 
     theme = "gruvbox"              # any Textual theme (ctrl+p → "Change theme" lists them)
-    text_width = 88                # the transcript's measure, in columns; the rest is margin
-    tree_width = 36                # the chapter tree's widest, in columns
-    tree = true                    # the chapter tree shown at start (t: hide or show it)
+    text_width = 88                # the transcript's widest measure, in columns
+    tree_width = 60                # the chapter tree's widest, in columns
+    tree = true                    # the chapter tree shown at start (T: hide or show it)
     side_pane = true               # the side pane shown at start, where there is room
     [keys]                         # binding id (shown in help) → keys, as Textual names them
     "app.next_chapter" = "right_square_bracket,l"
@@ -32,7 +32,7 @@ TREE_WIDTHS = (16, 80)
 class Settings:
     theme: str = "textual-dark"
     text_width: int = 88
-    tree_width: int = 36
+    tree_width: int = 60
     tree: bool = True
     side_pane: bool = True
     keys: dict[str, str] = field(default_factory=dict)

@@ -14,6 +14,7 @@ from typing import ClassVar
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
+from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
@@ -32,6 +33,7 @@ GUTTER = 2
 # A turn's marks, down the gutter from its header line: bookmarked, then with a note of yours.
 BOOKMARK = "★"
 NOTED = "✎"
+MEASURE = 88  # the text's widest, in columns (settings: text_width); the rest is margin
 # Speakers take these in order of appearance; each is styled by the theme (DEFAULT_CSS).
 SPEAKER_CLASSES = tuple(f"transcript--speaker-{n}" for n in range(1, 7))
 # A function that finds the lit spans (start, end) in a paragraph.
@@ -103,8 +105,9 @@ class Transcript(ScrollView, can_focus=True):
             self.turn = turn
             super().__init__()
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, measure: int = MEASURE, id: str | None = None) -> None:
         super().__init__(id=id)
+        self.measure = measure
         self.episode: Episode | None = None
         self._layout: Layout | None = None
         self._highlighter: Highlighter | None = None
@@ -220,7 +223,12 @@ class Transcript(ScrollView, can_focus=True):
 
     @property
     def _text_width(self) -> int:
-        return max(self.scrollable_content_region.width - GUTTER, 8)
+        return max(min(self.scrollable_content_region.width - GUTTER, self.measure), 8)
+
+    @property
+    def _margin(self) -> int:
+        """Blank columns left of the gutter: the text, at its measure, in the middle."""
+        return max(self.scrollable_content_region.width - GUTTER - self._text_width, 0) // 2
 
     def _relayout(self) -> None:
         """Lay the text out for the width shown; before the widget has one (an episode shown
@@ -230,7 +238,7 @@ class Transcript(ScrollView, can_focus=True):
             return
         self._layout = lay_out(self.episode.turns, self._text_width)
         self._strips.clear()
-        self.virtual_size = Size(self._text_width + GUTTER, len(self._layout.lines))
+        self.virtual_size = Size(self._margin + GUTTER + self._text_width, len(self._layout.lines))
         self.refresh()
 
     def _scroll_to_cursor(self) -> None:
@@ -298,6 +306,7 @@ class Transcript(ScrollView, can_focus=True):
         base = self.rich_style
         cursor_mark = "▌" if current and line.kind != "blank" else " "
         gutter = [
+            Segment(" " * self._margin, base),
             Segment(cursor_mark, self._style("transcript--cursor")),
             self._mark(line),
         ]
@@ -305,8 +314,12 @@ class Transcript(ScrollView, can_focus=True):
         if line.kind == "chapter":
             chapter = self.episode.chapters[turn.chapter]
             title = f"── {chapter.title} "
+            if cell_len(title) > self._text_width:  # cut where it ends, and marked so
+                cut = Text(title.rstrip())
+                cut.truncate(self._text_width, overflow="ellipsis")
+                title = cut.plain
             segments = [
-                Segment("  ", base),
+                Segment(" " * (self._margin + GUTTER), base),
                 Segment(title, self._style("transcript--chapter")),
                 Segment(
                     "─" * max(self._text_width - cell_len(title), 0),

@@ -17,8 +17,8 @@ from tui.config import Config, Settings
 from tui.widgets.search_panel import SearchPanel
 
 
-def _app() -> EarmarkApp:
-    config = Config(Path("config.toml"), Settings())
+def _app(theme: str = "textual-dark") -> EarmarkApp:
+    config = Config(Path("config.toml"), Settings(theme=theme))
     return EarmarkApp(Library.open(DEFAULT_EPISODE_DIR.parent), config=config)
 
 
@@ -43,6 +43,23 @@ def test_main_screen_80_by_24(snap_compare: Any) -> None:
 def test_main_screen_200_by_50(snap_compare: Any) -> None:
     """The text at its measure (88), the tree as wide as its titles, the side pane wider."""
     assert snap_compare(_app(), press=["right_square_bracket"], terminal_size=(200, 50))
+
+
+def test_main_screen_in_a_light_theme(snap_compare: Any) -> None:
+    """textual-light: the cursor bar, speakers, a bookmark and lit words read on a light
+    surface (a note of yours would show its date: it is left to the Pilot tests)."""
+
+    async def lit_and_marked(pilot: Pilot[Any]) -> None:
+        app: EarmarkApp = pilot.app  # type: ignore[assignment]
+        await _searched(pilot)
+        await pilot.press("enter")  # the best hit, its words lit
+        await wait_for(pilot, lambda: " · match " in str(app.query_one("#status").render()))
+        await pilot.press("b")
+        await wait_for(pilot, lambda: app.reading.bookmarks)
+        app.clear_notifications()
+
+    app = _app("textual-light")
+    assert snap_compare(app, terminal_size=(120, 40), run_before=lit_and_marked)
 
 
 def test_search_with_results(snap_compare: Any) -> None:

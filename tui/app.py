@@ -11,9 +11,9 @@ on the start-up path, and the UI thread never searches it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.cells import cell_len
@@ -134,6 +134,7 @@ class EarmarkApp(App[None]):
         self._tree_choice = PaneChoice(self.config.settings.tree)
         self._side_choice = PaneChoice(self.config.settings.side_pane)
         self._side_even_empty: str | None = None  # an episode with no notes, side pane asked for
+        self._keys_set: dict[str, str] = {}  # the settings' keys, by binding id
 
     @property
     def library(self) -> Library:
@@ -167,6 +168,7 @@ class EarmarkApp(App[None]):
         yield FittedFooter()
 
     def on_mount(self) -> None:
+        self._apply_settings()
         self.query_one(ChapterTree).show_library(self.library.infos)
         if (first := self.reading.first_episode()) is not None:
             self._show_episode(first)
@@ -181,6 +183,26 @@ class EarmarkApp(App[None]):
                 f"…and {more} more (see `earmark export`)", severity="warning", markup=False
             )
         self.call_after_refresh(self._open_search_index)
+
+    def _apply_settings(self) -> None:
+        """The settings' theme and keys (their other choices are read where they apply): what
+        is wrong is said, one line each, and the rest applies."""
+        settings, where = self.config.settings, self.config.path
+        problems = list(self.config.problems)
+        if settings.theme in self.available_themes:
+            self.theme = settings.theme
+        else:
+            problems.append(f"{where}: theme: no theme called {settings.theme!r}; ignored")
+        if settings.keys:
+            known = self.binding_ids()
+            for binding_id, keys in settings.keys.items():
+                if binding_id in known:
+                    self._keys_set[binding_id] = keys
+                else:
+                    problems.append(f"{where}: keys: no binding {binding_id!r} (? lists them)")
+            self.set_keymap(self._keys_set)
+        for problem in problems:
+            notify(self, problem, title="Settings", severity="warning", timeout=15)
 
     # -- showing an episode --------------------------------------------------------------------
 
@@ -538,18 +560,35 @@ class EarmarkApp(App[None]):
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen
 
-        self.push_screen(HelpScreen(self.key_groups()))
+        self.push_screen(HelpScreen(self.key_groups(self._keys_set)))
 
     @classmethod
-    def key_groups(cls) -> list[tuple[str, list[BindingType]]]:
-        """Every pane's bindings under the heading of where they work (help, README)."""
+    def key_groups(
+        cls, keys: Mapping[str, str] | None = None
+    ) -> list[tuple[str, list[BindingType]]]:
+        """Every pane's bindings under the heading of where they work (help, README), with
+        the ``keys`` set for some binding ids instead of their own."""
         panes = (cls, Transcript, SearchPanel, SidePane, ChapterTree)
         from tui.screens.bookmarks import BookmarksScreen
         from tui.screens.help import KEY_GROUPS
         from tui.screens.note_editor import NoteEditorScreen
 
         classes = {c.__name__: c for c in (*panes, BookmarksScreen, NoteEditorScreen)}
-        return [(title, list(classes[name].BINDINGS)) for title, name in KEY_GROUPS]
+        return [
+            (title, [_with_keys(binding, keys or {}) for binding in classes[name].BINDINGS])
+            for title, name in KEY_GROUPS
+        ]
+
+    @classmethod
+    def binding_ids(cls) -> set[str]:
+        """Every binding's id, the reader's and its dialogs' (what settings may give keys)."""
+        from tui.screens.confirm import ConfirmScreen
+        from tui.screens.go_to_time import GoToTimeScreen
+        from tui.screens.help import HelpScreen
+
+        groups = [bindings for _, bindings in cls.key_groups()]
+        groups += [owner.BINDINGS for owner in (ConfirmScreen, GoToTimeScreen, HelpScreen)]
+        return {b.id for bindings in groups for b in bindings if isinstance(b, Binding) and b.id}
 
     # -- podcasts ------------------------------------------------------------------------------
 
@@ -686,3 +725,10 @@ class EarmarkApp(App[None]):
         self.search_index = index
         panel.index_ready(index)  # searches what was typed meanwhile
         self._index_own_notes(self.reading.all_own_notes())  # as they are now, written meanwhile
+
+
+def _with_keys(binding: BindingType, keys: Mapping[str, str]) -> BindingType:
+    """``binding`` with the keys the settings give its id, if they do."""
+    if isinstance(binding, Binding) and binding.id in keys:
+        return replace(binding, key=keys[binding.id])
+    return binding

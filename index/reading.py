@@ -12,8 +12,10 @@ documents' notes and yours, so the side pane, jumps and search hits treat them a
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from index.errors import EarmarkError
@@ -299,6 +301,25 @@ class Reading:
         if self.episode is not None:
             original = self.library.episode(self.episode.id)
             self._set_episode(original, tuple(self._userdata.notes(original.id)))
+
+    def export_markdown(self, path: Path) -> None:
+        """Write the episode with your bookmarks and notes as Markdown (``earmark export
+        --format markdown``) to ``path``, whole or not at all."""
+        from index.marks import episode_markdown
+
+        if self.episode is None:
+            raise EarmarkError("there is no episode to export")
+        episode = self.library.episode(self.episode.id)  # your notes are passed on their own
+        text = episode_markdown(
+            episode, self._userdata.bookmarks(episode.id), self._userdata.notes(episode.id)
+        )
+        part = path.with_name(f".{path.name}.part")
+        try:
+            part.write_text(text, encoding="utf-8")
+            os.replace(part, path)
+        except OSError as error:
+            part.unlink(missing_ok=True)
+            raise EarmarkError(f"{path}: cannot write: {error.strerror or error}") from None
 
     def all_own_notes(self) -> list[OwnNote]:
         """Your notes on every episode, for the search index."""

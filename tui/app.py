@@ -11,15 +11,17 @@ on the start-up path, and the UI thread never searches it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import suppress
 from dataclasses import dataclass, replace
+from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.cells import cell_len
 from rich.text import Text
 from textual import events, work
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.css.query import NoMatches
@@ -53,6 +55,14 @@ if TYPE_CHECKING:
     from index.marks import OwnNote
     from index.reading import BookmarkRow
     from index.search import Marks, Results, SearchIndex
+
+
+# Actions the palette leaves out: moving between panes, and opening the palette itself.
+NOT_IN_PALETTE = frozenset({"focus_next", "focus_previous", "command_palette"})
+# Actions with no key of their own, offered in the palette only: (title, help, action).
+PALETTE_ONLY: tuple[tuple[str, str, str], ...] = (
+    ("Export Markdown", "This episode with your bookmarks and notes, to a file", "export_markdown"),
+)
 
 
 class IndexBuildCancelled(Exception):
@@ -92,35 +102,65 @@ class EarmarkApp(App[None]):
     TITLE = "earmark"
     COMMANDS = App.COMMANDS | {ChapterCommands, FeedCommands}
 
+    # Each action's description is its name in the footer, help and the palette; its tooltip,
+    # what it does in the palette's line below the name.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "search", "Search", id="app.search"),
-        Binding("n", "next_match", "Next match", id="app.next_match"),
-        Binding("N", "previous_match", "Previous match", id="app.previous_match", show=False),
+        Binding(
+            "slash", "search", "Search", id="app.search",
+            tooltip='Words, "phrases", speaker:ilya, kind:comment, in the whole library',
+        ),
+        Binding(
+            "n", "next_match", "Next match", id="app.next_match",
+            tooltip="The next hit of the search in this episode",
+        ),
+        Binding(
+            "N", "previous_match", "Previous match", id="app.previous_match", show=False,
+            tooltip="The previous hit of the search in this episode",
+        ),
         Binding("right_square_bracket", "next_chapter", "Next chapter", id="app.next_chapter"),
         Binding(
-            "left_square_bracket", "previous_chapter", "Previous chapter", id="app.previous_chapter"
+            "left_square_bracket", "previous_chapter", "Previous chapter",
+            id="app.previous_chapter", tooltip="The start of this chapter, then the one before",
         ),
-        Binding("t", "go_to_time", "Go to time", id="app.go_to_time"),
-        Binding("b", "toggle_bookmark", "Bookmark", id="app.bookmark"),
-        Binding("B", "bookmarks", "List bookmarks", id="app.bookmarks", show=False),
-        Binding("c", "write_note", "Write a note", id="app.write_note"),
-        Binding("y", "copy_quote", "Copy as quote", id="app.copy_quote", show=False),
-        Binding("s", "toggle_side_pane", "Side pane", id="app.toggle_side_pane"),
-        Binding("T", "toggle_tree", "Chapter tree", id="app.toggle_tree", show=False),
+        Binding(
+            "t", "go_to_time", "Go to time", id="app.go_to_time",
+            tooltip="25:13, 1:02:03, 1h5m or a link with t=",
+        ),
+        Binding(
+            "b", "toggle_bookmark", "Bookmark", id="app.bookmark",
+            tooltip="Bookmark the turn you are on, or remove its bookmark",
+        ),
+        Binding(
+            "B", "bookmarks", "List bookmarks", id="app.bookmarks", show=False,
+            tooltip="Your bookmarks in every episode: go to one, or delete it",
+        ),
+        Binding(
+            "c", "write_note", "Write a note", id="app.write_note",
+            tooltip="A note of yours on the turn you are on",
+        ),
+        Binding(
+            "y", "copy_quote", "Copy as quote", id="app.copy_quote", show=False,
+            tooltip="The turn, with a citation that links to its moment",
+        ),
+        Binding(
+            "s", "toggle_side_pane", "Side pane", id="app.toggle_side_pane",
+            tooltip="Show or hide what was written about the passage",
+        ),
+        Binding(
+            "T", "toggle_tree", "Chapter tree", id="app.toggle_tree", show=False,
+            tooltip="Show or hide the episodes and their chapters",
+        ),
         Binding("tab", "focus_next", "Next pane", id="app.focus_next", show=False),
         Binding(
             "shift+tab", "focus_previous", "Previous pane", id="app.focus_previous", show=False
         ),
         Binding(
-            "ctrl+p",
-            "command_palette",
-            "Chapters, episodes, commands",
-            id="app.palette",
+            "ctrl+p", "command_palette", "Chapters, episodes, commands", id="app.palette",
             show=False,
         ),
-        Binding("question_mark,f1", "help", "Help", id="app.help"),
+        Binding("question_mark,f1", "help", "Help", id="app.help", tooltip="Every key"),
         Binding("q", "quit", "Quit", id="app.quit"),
-    ]
+    ]  # fmt: skip
 
     def __init__(
         self, library: Library, reading: Reading | None = None, config: Config | None = None
@@ -539,6 +579,19 @@ class EarmarkApp(App[None]):
         self.copy_to_clipboard(quote(self.episode, turn))
         self.notify("Copied the turn as a quote, with its citation.", timeout=3)
 
+    def action_export_markdown(self) -> None:
+        from tui.screens.export_markdown import ExportMarkdownScreen
+
+        episode = self.episode
+        if episode is None:
+            return
+
+        def write(path: Path | None) -> None:
+            if path is not None and self._keep(lambda: self.reading.export_markdown(path)):
+                notify(self, f"Exported to {path}", timeout=6)
+
+        self.push_screen(ExportMarkdownScreen(Path.cwd() / f"{episode.id}.md"), write)
+
     def action_toggle_side_pane(self) -> None:
         shown = not self.query_one(SidePane).display
         self._side_choice = PaneChoice(shown, self._asks() + 1)
@@ -589,6 +642,29 @@ class EarmarkApp(App[None]):
         groups = [bindings for _, bindings in cls.key_groups()]
         groups += [owner.BINDINGS for owner in (ConfirmScreen, GoToTimeScreen, HelpScreen)]
         return {b.id for bindings in groups for b in bindings if isinstance(b, Binding) and b.id}
+
+    # -- the command palette -------------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Every action of the reader, by the words of its binding (`palette_actions`), then
+        Textual's own (Theme, Screenshot…) but the two the reader's replace (Quit, Keys)."""
+        for title, help_text, action in self.palette_actions():
+            yield SystemCommand(title, help_text, partial(self.run_action, action))
+        replaced = {"Quit", "Keys"}
+        yield from (c for c in super().get_system_commands(screen) if c.title not in replaced)
+
+    def palette_actions(self) -> list[tuple[str, str, str]]:
+        """(title, help, action) for the palette: each binding of the app with its keys as set,
+        and `PALETTE_ONLY`. A binding added to the app's BINDINGS is in the palette."""
+        from tui.screens.help import key_name
+
+        actions = []
+        for binding in self.key_groups(self._keys_set)[0][1]:
+            if isinstance(binding, Binding) and binding.action not in NOT_IN_PALETTE:
+                keys = " / ".join(key_name(key) for key in binding.key.split(","))
+                help_text = f"{binding.tooltip} · {keys}" if binding.tooltip else keys
+                actions.append((binding.description, help_text, binding.action))
+        return actions + list(PALETTE_ONLY)
 
     # -- podcasts ------------------------------------------------------------------------------
 

@@ -2,3 +2,5 @@
 
 Nothing here imports Textual or Rich (see ../DESIGN.md in the shared notes and docs/decisions.md).
 """
+
+__version__ = "0.1.0"

@@ -165,6 +165,16 @@ class Reading:
         no times."""
         return self._timeline.turn_at(second)
 
+    def audio_start(self, turn: int) -> int | None:
+        """The second of the audio to play ``turn`` from: its time or, for a turn the transcript
+        gives none, that of the last timed turn before it (the first's, before any). None when
+        the transcript gives no times."""
+        timed = self._timeline.turns
+        if not timed:
+            return None
+        before = [t for t in timed if t.index <= turn]
+        return (before[-1] if before else timed[0]).start
+
     # -- lit terms and n/N --------------------------------------------------------------------
 
     def light(self, query: str, marks: Marks | None) -> None:

@@ -35,14 +35,25 @@ def library() -> Library:
 
 
 @pytest.fixture(scope="session")
-def warm_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A cache that holds the bundled library parsed and indexed, made once per session."""
+def two_episodes_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A library of two small synthetic episodes (`tests.bench.synth`), written once: tests
+    read it, never change it."""
+    from tests.bench.synth import write_library
+
+    return write_library(tmp_path_factory.mktemp("two-episodes") / "library", 2)
+
+
+@pytest.fixture(scope="session")
+def warm_cache(tmp_path_factory: pytest.TempPathFactory, two_episodes_dir: Path) -> Path:
+    """A cache that holds the bundled library and the two-episode one parsed and indexed, made
+    once per session."""
     home = tmp_path_factory.mktemp("warm-home")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("EARMARK_HOME", str(home))
         from index.search import SearchIndex
 
-        SearchIndex.open(Library.open(DEFAULT_EPISODE_DIR.parent)).close()
+        for library in (DEFAULT_EPISODE_DIR.parent, two_episodes_dir):
+            SearchIndex.open(Library.open(library)).close()
     return home / "cache"
 
 
@@ -79,11 +90,9 @@ def episode_copy(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def two_episodes(tmp_path: Path) -> Library:
-    """A library of two small synthetic episodes (`tests.bench.synth`)."""
-    from tests.bench.synth import write_library
-
-    return Library.open(write_library(tmp_path / "two-episodes", 2))
+def two_episodes(two_episodes_dir: Path) -> Library:
+    """The two-episode library, parsed and indexed in the test's home already."""
+    return Library.open(two_episodes_dir)
 
 
 @pytest.fixture

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import shutil
 
+from textual.widgets import Input
+
 from index.library import Library
 from index.library.user_library import user_library
 from tests.feed_server import FORMATS, FeedServer, Route
@@ -46,10 +48,10 @@ async def test_follow_and_update_from_the_palette(feed_server: FeedServer) -> No
         before = _episodes_in_tree(app)
         await _palette(pilot, app, "Follow a podcast")
         await wait_for(pilot, lambda: isinstance(app.screen, FollowFeedScreen))
-        app.screen.query_one("#feed-url").value = "file:///etc/passwd"
+        app.screen.query_one(Input).value = "file:///etc/passwd"
         await pilot.press("enter")
         assert "starting with https://" in _screen_text(app)
-        app.screen.query_one("#feed-url").value = url
+        app.screen.query_one(Input).value = url
         await pilot.press("enter")
         await wait_for(pilot, lambda: len(_episodes_in_tree(app)) == len(before) + 3)
         assert {TRAILER, ROOKIE, CHAPTERS_ONLY} <= set(_episodes_in_tree(app))

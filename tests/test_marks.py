@@ -231,7 +231,11 @@ async def test_y_copies_the_turn_as_a_quote(library: Library) -> None:
         )
 
 
-async def test_each_episode_reopens_where_it_was_left(two_episodes: Library) -> None:
+async def test_the_tree_switches_episodes_and_each_reopens_where_it_was_left(
+    two_episodes: Library,
+) -> None:
+    """The tree's wiring; the rules themselves (where an episode reopens, which one is read
+    last) are `Reading`'s, tested in tests/test_reading.py."""
     first, second = two_episodes.infos
     app = EarmarkApp(two_episodes)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -274,19 +278,6 @@ async def test_a_note_on_a_turn_no_longer_there_can_still_be_edited(tmp_path) ->
         await wait_for(pilot, lambda: isinstance(app.screen, NoteEditorScreen))
         await pilot.press(*" (kept)", "ctrl+s")
         await wait_for(pilot, lambda: saved().note(note.id).text.endswith("(kept)"))
-
-
-async def test_the_episode_shown_last_is_the_one_reopened(two_episodes: Library) -> None:
-    second = two_episodes.infos[1]
-    app = EarmarkApp(two_episodes)
-    async with app.run_test(size=(120, 40)) as pilot:
-        tree = app.query_one(ChapterTree)
-        tree.focus()
-        tree.move_cursor(tree.root.children[1])  # the second episode, not moved in
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: app.episode is not None and app.episode.id == second.id)
-        await pilot.press("q")
-    assert UserData.open().last_episode() == second.id
 
 
 async def test_a_failed_save_gives_the_words_back_and_esc_still_asks(

@@ -8,6 +8,7 @@ sizes that keep `make test` quick; `make fuzz` also runs the huge ones (a millio
 """
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -261,7 +262,7 @@ def test_a_parser_bug_fails_these_tests(tmp_path: Path, monkeypatch: pytest.Monk
     def broken(path: Path, source: object = None) -> Document:
         raise OverflowError("a bug")
 
-    monkeypatch.setattr(FORMATS["srt"], "parse", broken)
+    monkeypatch.setitem(FORMATS, "srt", replace(FORMATS["srt"], parse=broken))
     path = _write(tmp_path / "t.srt", "1\n00:00:01,000 --> 00:00:02,000\nhi\n")
     with pytest.raises(OverflowError, match="a bug"):
         _parses_or_format_error(path, "srt")

@@ -4,6 +4,7 @@ the bundled episode: each is one line naming the file, and the rest of the libra
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -60,7 +61,7 @@ def test_a_parser_bug_is_one_line_and_the_rest_loads(
     def broken(path: Path, source: object = None) -> Document:
         raise OverflowError("Python int too large to convert to C int")
 
-    monkeypatch.setattr(FORMATS["srt"], "parse", broken)
+    monkeypatch.setitem(FORMATS, "srt", replace(FORMATS["srt"], parse=broken))
     (episode_copy / "captions.srt").write_text("1\n00:00:01,000 --> 00:00:02,000\nhi\n")
     exported, warnings = _export(capsys, episode_copy)
     (warning,) = [line for line in warnings if "captions.srt" in line]
@@ -124,3 +125,30 @@ def test_html_that_stopped_htmlparser_is_read(tmp_path: Path) -> None:
     assert [(turn.speaker, turn.start, turn.text) for turn in document.turns] == [
         ("Ann", 1, "Hello there.")
     ]
+
+
+def test_an_episode_toml_that_would_take_minutes_is_one_line(tmp_path: Path) -> None:
+    """tomllib takes time quadratic in the parts of a dotted key: 100,000 parts (200 KB) hung
+    `earmark export` for minutes (make attack found it). A key of more than 64 parts, or a file
+    over 1 MB, is one line and not read; a key of 64 parts, or a title full of dots, is read."""
+    from index.library.settings import read_settings
+
+    cases = {
+        ".".join(["a"] * 3_000) + " = 1\n": "a key of more than 64 dotted parts",
+        "[" + ".".join(['"x"'] * 3_000) + "]\n": "a key of more than 64 dotted parts",
+        'title = "' + "x" * 1_000_000 + '"\n': "larger than 1 MB",
+    }
+    for text, message in cases.items():
+        problems: list[str] = []
+        read_settings(_write(tmp_path / "episode.toml", text), problems)
+        (problem,) = problems
+        assert problem.endswith(f"episode.toml: ignored: {message}")
+    problems = []
+    kept = 'title = "U.S. politics, 1.2.3…"\n' + ".".join(["a"] * 64) + " = 1\n"
+    settings = read_settings(_write(tmp_path / "episode.toml", kept), problems)
+    assert (settings.title, problems) == ("U.S. politics, 1.2.3…", [])
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -201,6 +201,21 @@ async def test_stop_leaves_no_process(wav: Path) -> None:
     assert heard.of(Stopped) == []  # asked for: nothing to tell
 
 
+@needs_mpv
+async def test_a_stop_cut_short_still_reaps_mpv(wav: Path) -> None:
+    """Quitting cancels what is under way, a stop too (Textual cancels a worker, then cancels
+    it again as it quits): mpv is still reaped, never left a zombie or running."""
+    started = await mpv.start(str(wav), on_event=lambda event: None)
+    stopping = asyncio.create_task(started.stop())
+    await asyncio.sleep(0)  # under way: the connection is closed, the reap awaited
+    stopping.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await stopping
+    process = started._process
+    await until(lambda: process.returncode is not None)  # set when the player reaps it
+    assert not running(started.pid)
+
+
 OWNER = """
 import asyncio, sys
 from index.player import mpv

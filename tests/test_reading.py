@@ -193,3 +193,28 @@ def test_a_note_of_another_episode_is_found(two_episodes: Library, userdata: Use
     reading.open(first)
     assert reading.find_note(second, own.note_id).text == "On the second episode"
     assert reading.find_note(second, f"{second}/own/999") is None
+
+
+def test_audio_plays_a_turn_from_its_time_or_the_last_time_before_it(
+    tmp_path: Path, userdata: UserData
+) -> None:
+    transcript = tmp_path / "talk.md"
+    transcript.write_text(
+        "**Ann:** One.\n\n**Ben:** \\[00:00:05\\] Two.\n\n**Ann:** Three.\n\n"
+        "**Ben:** \\[00:00:20\\] Four.\n",
+        encoding="utf-8",
+    )
+    reading = Reading(Library.open(transcript), userdata)
+    reading.open(reading.first_episode())
+    assert [turn.start for turn in reading.episode.turns] == [None, 5, None, 20]
+    assert [reading.audio_start(turn) for turn in range(4)] == [5, 5, 5, 20]
+
+
+def test_audio_has_no_start_in_a_transcript_without_times(
+    tmp_path: Path, userdata: UserData
+) -> None:
+    transcript = tmp_path / "talk.md"
+    transcript.write_text("**Ann:** One.\n\n**Ben:** Two.\n\n**Ann:** Three.\n", encoding="utf-8")
+    reading = Reading(Library.open(transcript), userdata)
+    reading.open(reading.first_episode())
+    assert reading.audio_start(1) is None

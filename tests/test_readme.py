@@ -23,6 +23,6 @@ def test_readme_names_every_format_as_the_registry_does() -> None:
 
     readme = README.read_text(encoding="utf-8")
     missing = [
-        name for name, module in FORMATS.items() if f"| {module.LABEL} | `{name}` |" not in readme
+        name for name, entry in FORMATS.items() if f"| {entry.label} | `{name}` |" not in readme
     ]
     assert missing == []

@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.audio import write_episode
 from tests.seeds import DEFAULT_EPISODE_DIR
+from tests.test_player import running
 
 EARMARK = Path(sys.executable).parent / "earmark"
 
@@ -25,6 +27,13 @@ pytestmark = [
     ),
     pytest.mark.skipif(not EARMARK.exists(), reason="the earmark console script is not installed"),
 ]
+
+
+def terminal_environment() -> dict[str, str]:
+    """The environment a terminal starts with: ours, but no COLUMNS or LINES (pytest-xdist's
+    workers set 80×24, and the app would take them over the terminal's own size)."""
+    environment = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    return {**environment, "TERM": os.environ.get("TERM", "xterm-256color")}
 
 
 def tmux_command(server: str, *args: str) -> list[str]:
@@ -70,15 +79,20 @@ class Terminal:
 Start = Callable[..., Terminal]
 
 
+# The bundled library, which each test's home holds parsed and indexed already (conftest.py):
+# a test about something else need not wait for a first build.
+BUNDLED = str(DEFAULT_EPISODE_DIR.parent)
+
+
 @pytest.fixture
-def start_terminal(tmp_path: Path) -> Iterator[Start]:
+def start_terminal(tmp_path: Path, earmark_home: Path) -> Iterator[Start]:
     """Starts ``earmark ARGS`` in a new 120×40 tmux session, with extra environment if given."""
     names: list[str] = []
 
     def start(*args: str, **env: str) -> Terminal:
         name = f"earmark-test-{uuid.uuid4().hex[:8]}"
         names.append(name)
-        env = {"EARMARK_HOME": str(tmp_path / "home"), "TEXTUAL_ANIMATIONS": "none", **env}
+        env = {"EARMARK_HOME": str(earmark_home), "TEXTUAL_ANIMATIONS": "none", **env}
         settings = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
         status_file = tmp_path / f"{name}.status"
         command = f"{shlex.join([str(EARMARK), *args])}; echo $? > {shlex.quote(str(status_file))}"
@@ -87,7 +101,7 @@ def start_terminal(tmp_path: Path) -> Iterator[Start]:
                          "-e", "COLORTERM=truecolor",
                          f"env {settings} sh -c {shlex.quote(command)}"),
             check=True,
-            env={**os.environ, "TERM": os.environ.get("TERM", "xterm-256color")},
+            env=terminal_environment(),
         )  # fmt: skip
         terminal = Terminal(name, status_file)
         terminal.tmux("set-option", "-t", name, "remain-on-exit", "on")
@@ -100,7 +114,7 @@ def start_terminal(tmp_path: Path) -> Iterator[Start]:
 
 @pytest.fixture
 def terminal(start_terminal: Start) -> Terminal:
-    return start_terminal()
+    return start_terminal(BUNDLED)
 
 
 def test_read_search_jump_resize_quit(terminal: Terminal) -> None:
@@ -123,7 +137,8 @@ def test_read_search_jump_resize_quit(terminal: Terminal) -> None:
     terminal.wait_for(lambda s: "Search everything" not in s and "match " in s)
 
     terminal.send("?")
-    terminal.wait_for(lambda s: "─ Keys " in s and "Close search, keep terms lit" in s)
+    # The first screenful of keys (the search panel's are further down since listening came).
+    terminal.wait_for(lambda s: "─ Keys " in s and "Play or pause" in s)
     terminal.send("Escape")
     # Escape followed too soon by another key arrives as alt+key: wait until it has acted.
     terminal.wait_for(lambda s: "─ Keys " not in s)
@@ -156,7 +171,7 @@ def test_hostile_text_in_a_real_terminal(start_terminal: Start, tmp_path: Path) 
 
 
 def test_no_color_paints_in_greys(start_terminal: Start) -> None:
-    terminal = start_terminal(NO_COLOR="1")
+    terminal = start_terminal(BUNDLED, NO_COLOR="1")
     terminal.wait_for(lambda s: "00:00:00  Ilya Sutskever" in s)
     painted = terminal.tmux("capture-pane", "-p", "-e", "-t", terminal.name)
     colours = re.findall(r"[34]8;2;(\d+);(\d+);(\d+)", painted)
@@ -173,7 +188,7 @@ def _quit(terminal: Terminal) -> None:
     assert status == "0"
 
 
-def test_marks_come_back_and_export(start_terminal: Start, tmp_path: Path) -> None:
+def test_marks_come_back_and_export(start_terminal: Start, earmark_home: Path) -> None:
     """Bookmark two turns, write a note, quit, reopen: all back; kind:own finds the note;
     the Markdown export holds all three."""
     terminal = start_terminal()
@@ -214,7 +229,7 @@ def test_marks_come_back_and_export(start_terminal: Start, tmp_path: Path) -> No
         [str(EARMARK), "export", "--format", "markdown"],
         capture_output=True,
         text=True,
-        env={**os.environ, "EARMARK_HOME": str(tmp_path / "home")},
+        env={**os.environ, "EARMARK_HOME": str(earmark_home)},
         timeout=60,
         check=True,
     ).stdout
@@ -225,7 +240,7 @@ def test_marks_come_back_and_export(start_terminal: Start, tmp_path: Path) -> No
 
 def test_reopening_shows_the_turn_read_last(start_terminal: Start) -> None:
     """`]` ×4, `j`, `q`, reopen: the transcript shows 00:36:38, not the episode's start."""
-    terminal = start_terminal()
+    terminal = start_terminal(BUNDLED)
     terminal.wait_for(lambda s: "00:00:00  Ilya Sutskever" in s)
     terminal.send("]", "]", "]", "]")
     terminal.wait_for(lambda s: "00:35:45  Dwarkesh Patel" in s)
@@ -233,8 +248,34 @@ def test_reopening_shows_the_turn_read_last(start_terminal: Start) -> None:
     terminal.wait_for(lambda s: "00:36:38" in s.splitlines()[-2])
     _quit(terminal)
 
-    again = start_terminal()
+    again = start_terminal(BUNDLED)
     screen = again.wait_for(lambda s: "00:36:38  Ilya Sutskever" in s)
     assert "00:00:00  Ilya Sutskever" not in screen
     assert "One consequence of the age of scaling" in screen
     _quit(again)
+
+
+def _descendants(pid: str) -> dict[str, str]:
+    """The processes under ``pid`` (earmark, and mpv under it), by name."""
+    ps = subprocess.run(["ps", "-o", "pid=,comm=", "--ppid", pid], capture_output=True, text=True)
+    found = dict(line.split(maxsplit=1) for line in ps.stdout.splitlines())
+    for child in list(found):
+        found |= _descendants(child)
+    return found
+
+
+@pytest.mark.skipif(shutil.which("mpv") is None, reason="mpv is not installed")
+def test_p_plays_and_the_status_line_shows_it(start_terminal: Start, tmp_path: Path) -> None:
+    """`p` in a real terminal: ▶ and the time in the status line, the turn being said marked,
+    nothing of mpv on the screen; `q` ends mpv with earmark."""
+    folder = write_episode(tmp_path / "talk")
+    terminal = start_terminal(str(folder), EARMARK_MPV_OPTIONS="--ao=null")
+    terminal.wait_for(lambda s: "00:00:00  Ana" in s)
+    terminal.send("p")
+    screen = terminal.wait_for(lambda s: "▶ 00:00:01 / 0:14 ×1" in s.splitlines()[-2])
+    assert "▶ 00:00:01  Ben" in screen
+    pane = terminal.tmux("display-message", "-p", "-t", terminal.name, "#{pane_pid}").strip()
+    (mpv,) = [pid for pid, name in _descendants(pane).items() if name == "mpv"]
+    _quit(terminal)
+    assert "Traceback" not in terminal.screen()
+    assert not running(int(mpv))

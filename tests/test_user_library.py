@@ -324,6 +324,25 @@ def test_a_very_long_episode_name(capsys: pytest.CaptureFixture[str], tmp_path: 
     assert alike.episode_id[:80] == episode_id[:80]  # the same start, another hash
 
 
+@pytest.mark.parametrize(
+    ("name", "ending"),
+    [("a" * 251 + ".vtt", "a-2.vtt"), ("é" * 125 + ".vtt", "é-2.vtt"), ("x." + "e" * 253, "e-2")],
+)
+def test_a_file_of_the_longest_name_added_twice_gets_a_second_name(
+    tmp_path: Path, name: str, ending: str
+) -> None:
+    """Two different files of a 255-byte name into one episode: the second's name with "-2"
+    was too long, and the add failed ("File name too long", make attack found it)."""
+    first = add_files(open_user_library(), [_captions(tmp_path, name, "one")], "Long names")
+    (tmp_path / "again").mkdir()
+    second = add_files(user_library(), [_captions(tmp_path / "again", name, "two")], "Long names")
+    stored = [first.files[0].stored, second.files[0].stored]
+    assert stored[0] is not None and stored[1] is not None and stored[0] != stored[1]
+    assert stored[0].name == name and stored[1].name.endswith(ending)
+    assert len(os.fsencode(stored[1].name)) <= 255
+    assert [p.read_text(encoding="utf-8").split(">")[-1].strip() for p in stored] == ["one", "two"]
+
+
 @pytest.mark.parametrize("kind", ["named pipe", "device", "folder"])
 def test_add_of_what_is_not_a_regular_file_says_so(tmp_path: Path, kind: str) -> None:
     """A named pipe is never opened (that would wait for a writer), `/dev/zero` never read."""

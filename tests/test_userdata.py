@@ -281,6 +281,48 @@ def test_an_empty_database_file_is_damage_not_a_new_database(db: Path) -> None:
     assert db.stat().st_size > 0
 
 
+@pytest.mark.parametrize("content", [b"\n", b"x"])
+def test_a_one_byte_file_is_damage_not_a_new_database(db: Path, content: bytes) -> None:
+    """SQLite takes a file of one byte (a newline an editor left) for a new database and writes
+    over it: the file was lost without a word (make attack found it)."""
+    db.write_bytes(content)
+    data = UserData.open(db)
+    assert data.notice is not None and "(the file holds 1 of the 100 bytes" in data.notice
+    (aside,) = db.parent.glob("userdata.sqlite3.damaged-*")
+    assert aside.read_bytes() == content
+
+
+def test_text_that_is_not_utf8_is_shown_not_a_traceback(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A damaged page left bytes that are not UTF-8 in a note and a date: `earmark export` and
+    `earmark search` ended in sqlite3.OperationalError (make attack found it)."""
+    assert main(["list"]) == 0  # makes your library
+    db = _marks_with_a_note(UserData.open().path).path
+    _tamper(
+        db, "UPDATE notes SET text = CAST(x'6d69ff6e65' AS TEXT), updated = CAST(x'ff' AS TEXT)"
+    )
+    capsys.readouterr()
+    assert main(["export", "--format", "markdown", "--episode", EPISODE]) == 0
+    assert "- mi\ufffdne" in capsys.readouterr().out
+    assert main(["search", "kind:own", "--json"]) == 0
+
+
+def test_escape_sequences_in_a_note_are_never_kept_or_shown(db: Path) -> None:
+    """A note pasted with an OSC title, or one in a marks file someone else wrote, reached the
+    Markdown export and the reader's side pane as it was (make attack found it)."""
+    hostile = "\x1b]0;PWN\x07Re\x9b2Jad \u202ethis\r\nand\tthat"
+    data = UserData.open(db)
+    pasted = data.add_note(EPISODE, 3, hostile)
+    assert pasted.text == "Read this\nand\tthat"
+    data.update_note(pasted.id, hostile + "!")
+    _tamper(db, f"INSERT INTO notes VALUES (9, '{EPISODE}', 4, '{hostile}', '2024', '2024')")
+    assert [note.text for note in UserData.open(db).notes()] == [
+        "Read this\nand\tthat!",
+        "Read this\nand\tthat",
+    ]
+
+
 def test_a_new_database_is_never_an_empty_file(db: Path) -> None:
     """Since an empty file is damage, a new database appears only once it is complete: several
     earmarks opening it for the first time at once all keep what they write."""

@@ -40,6 +40,8 @@ from index.timecode import clock, format_time
 from index.words import counted, shortened
 from tui.commands import ChapterCommands, FeedCommands
 from tui.config import Config, load_config
+from tui.listening import BINDINGS as LISTENING_BINDINGS
+from tui.listening import Listening
 from tui.output import notify
 from tui.pane_widths import SIDE, Pane, share, tree_size
 from tui.widgets.chapter_tree import ChapterTree
@@ -158,6 +160,7 @@ class EarmarkApp(App[None]):
             "ctrl+p", "command_palette", "Chapters, episodes, commands", id="app.palette",
             show=False,
         ),
+        *LISTENING_BINDINGS,
         Binding("question_mark,f1", "help", "Help", id="app.help", tooltip="Every key"),
         Binding("q", "quit", "Quit", id="app.quit"),
     ]  # fmt: skip
@@ -175,6 +178,7 @@ class EarmarkApp(App[None]):
         self._side_choice = PaneChoice(self.config.settings.side_pane)
         self._side_even_empty: str | None = None  # an episode with no notes, side pane asked for
         self._keys_set: dict[str, str] = {}  # the settings' keys, by binding id
+        self.listening = Listening(self, changed=self._update_status)
 
     @property
     def library(self) -> Library:
@@ -274,6 +278,7 @@ class EarmarkApp(App[None]):
         assert self.reading.related is not None
         self.query_one(SidePane).show_turn(self.reading.related, event.turn)
         self.query_one(ChapterTree).mark_current(episode.id, episode.turns[event.turn].chapter)
+        self.listening.cursor_moved()
         self._update_status()
         if self._position_timer is not None:  # saved once the cursor rests, not at every step
             self._position_timer.stop()
@@ -284,7 +289,7 @@ class EarmarkApp(App[None]):
         if episode is None or turn is None:
             return
         chapter = episode.chapters[turn.chapter].title if episode.chapters else ""
-        where = [chapter]
+        where = [*self.listening.status(), chapter]
         if turn.start is not None:
             where.append(clock(turn.start))
         where.append(f"{self.reading.percent_read()}%")
@@ -665,6 +670,26 @@ class EarmarkApp(App[None]):
                 help_text = f"{binding.tooltip} · {keys}" if binding.tooltip else keys
                 actions.append((binding.description, help_text, binding.action))
         return actions + list(PALETTE_ONLY)
+
+    # -- listening (tui/listening.py) ---------------------------------------------------------
+
+    def action_play(self) -> None:
+        self.listening.play_pause()
+
+    def action_play_turn(self) -> None:
+        self.listening.play_turn()
+
+    def action_follow(self) -> None:
+        self.listening.follow()
+
+    def action_seek(self, seconds: float) -> None:
+        self.listening.seek(seconds)
+
+    def action_speed(self, step: float) -> None:
+        self.listening.change_speed(step)
+
+    async def on_unmount(self) -> None:
+        await self.listening.stop()  # quitting: mpv ends with the reader
 
     # -- podcasts ------------------------------------------------------------------------------
 

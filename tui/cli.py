@@ -22,6 +22,7 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
+from index import __version__
 from index.errors import EarmarkError
 from index.library import Library, open_user_library
 from tui.output import complain, say, warn
@@ -92,7 +93,7 @@ def _parser(command: Command | None) -> argparse.ArgumentParser:
             epilog="\n".join(usage_lines()),
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
-        parser.add_argument("--version", action="version", version=f"earmark {_version()}")
+        parser.add_argument("--version", action="version", version=f"earmark {__version__}")
     else:
         parser = _ArgumentParser(
             prog=f"earmark {command.name}", description=command.help, allow_abbrev=False
@@ -155,15 +156,6 @@ def _not_a_command(args: list[str]) -> str | None:
 
     close = difflib.get_close_matches(first, _BY_NAME, n=1, cutoff=0.6)
     return f"{first!r} is not a command; did you mean `earmark {close[0]}`?" if close else None
-
-
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("earmark")
-    except PackageNotFoundError:  # run from a checkout that was never installed
-        return "(not installed)"
 
 
 def _positive(text: str) -> int:

@@ -2,7 +2,7 @@
 
 Every URL in a feed is untrusted. Only ``http`` and ``https`` are fetched (httpx has no other
 transport, so a redirect to ``file:`` fails too); a body is read in chunks and abandoned past
-`MAX_BYTES` or when the whole download outlasts `MAX_SECONDS` (a server dripping one byte at a
+`MAX_FILE_BYTES` or when the whole download outlasts `MAX_SECONDS` (a server dripping one byte at a
 time stays under any read timeout); a connection that drops before the announced length is an
 error, never a short file. httpx is imported here only, when a command fetches.
 """
@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from importlib.metadata import PackageNotFoundError, version
 from types import TracebackType
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from index import __version__
 from index.errors import EarmarkError
-from index.formats import MAX_BYTES
+from index.limits import MAX_FILE_BYTES
 
 if TYPE_CHECKING:
     import httpx
@@ -30,10 +30,7 @@ CHUNK_BYTES = 64 * 1024
 
 
 def user_agent() -> str:
-    try:
-        return f"earmark/{version('earmark')}"
-    except PackageNotFoundError:  # run from a checkout that was never installed
-        return "earmark"
+    return f"earmark/{__version__}"
 
 
 class FetchError(EarmarkError):
@@ -72,7 +69,7 @@ class Fetcher:
         self,
         *,
         timeout: float = TIMEOUT_SECONDS,
-        max_bytes: int = MAX_BYTES,
+        max_bytes: int = MAX_FILE_BYTES,
         max_seconds: float = MAX_SECONDS,
     ) -> None:
         import httpx

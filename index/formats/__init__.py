@@ -3,7 +3,10 @@
 Every format module has a ``NAME`` (what ``[formats]`` in an ``episode.toml`` calls it), a
 ``LABEL`` (the name people know it by), ``sniff(head) -> float`` and ``parse(path, source=None)
 -> Document``, which raises ``FormatError`` for input it cannot read (with the line, where there
-is one) and nothing else, whatever the bytes.
+is one) and nothing else, whatever the bytes. `REGISTRY` holds one typed `Format` a format, with
+its priority (which is tried first when two formats are as sure) and an example file that a
+test reads: adding a format is its module and one line here (and a row in the README, which a
+test checks).
 
 ``sniff`` says, from the first few KB of text, how sure the format is that it reads the file:
 0 when it does not, ``MIN_CONFIDENCE`` or more when it does, and in between when the text only
@@ -11,9 +14,8 @@ resembles it (a WebVTT file without its header): that format is then the closest
 ``parse`` says why it refuses the file, for the message that no format reads it.
 
 `parse_file` is the way in: what it returns holds no control character, whatever the format
-decoded (`index.untrusted`).
-`parse_file` holds them to that: anything else a parser raises (a bug) becomes a `ParserFailure`,
-so one file never stops a library from loading.
+decoded (`index.untrusted`), and anything else a parser raises (a bug) becomes a
+`ParserFailure`, so one file never stops a library from loading.
 """
 
 from __future__ import annotations
@@ -22,7 +24,6 @@ import gc
 import json
 from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
 from typing import TypeVar
 
 from index.errors import FormatError
@@ -43,36 +44,53 @@ from index.formats import (
     whisper_json,
     ytdlp_info,
 )
-from index.formats.source import MAX_BYTES as MAX_BYTES  # the size limit, for downloads too
+from index.formats.registry import Format
 from index.formats.source import SourceText, read_source
 from index.model import Document
 from index.text import clean_line
 from index.untrusted import sanitized
 
-FORMATS: dict[str, ModuleType] = {
-    module.NAME: module
-    for module in (
-        transcript_page,
-        obsidian_note,
-        video_summary,
-        takeaway_thread,
-        webvtt_captions,
-        srt_captions,
-        podcast_transcript_json,
-        whisper_json,
+_SEEDS = "data/ilya-sutskever-2025-11"
+_SPEC = "tests/fixtures/formats"
+_REAL = "tests/fixtures/realworld"
+REGISTRY: tuple[Format, ...] = (
+    Format.of(transcript_page, priority=15, example=f"{_SEEDS}/transcript-page.txt"),
+    Format.of(obsidian_note, priority=14, example=f"{_SEEDS}/obsidian-note.md"),
+    Format.of(video_summary, priority=13, example=f"{_SEEDS}/video-summary.txt"),
+    Format.of(takeaway_thread, priority=12, example=f"{_SEEDS}/takeaways-thread.txt"),
+    Format.of(webvtt_captions, priority=11, example=f"{_SPEC}/podcastindex_example_transcript.vtt"),
+    Format.of(srt_captions, priority=10, example=f"{_SPEC}/podcastindex_example_transcript.srt"),
+    Format.of(
+        podcast_transcript_json, priority=9, example=f"{_SPEC}/podcastindex_example_transcript.json"
+    ),
+    Format.of(whisper_json, priority=8, example=f"{_REAL}/whisper_cli_result.json"),
+    Format.of(
         ytdlp_info,
-        podcast_transcript_html,
-        podcast_chapters_json,
-        markdown_transcript,
-        speaker_text,
-        chapter_list,
+        priority=7,
+        example=f"{_REAL}/Fixing a wobbly chair, properly [Qx7pL2mVb0s].info.json",
+    ),
+    Format.of(
+        podcast_transcript_html, priority=6, example=f"{_SPEC}/podcastindex_example_transcript.html"
+    ),
+    Format.of(
+        podcast_chapters_json, priority=5, example=f"{_SPEC}/podcastindex_example_chapters.json"
+    ),
+    Format.of(markdown_transcript, priority=4, example=f"{_REAL}/lexfridman_style_transcript.md"),
+    Format.of(speaker_text, priority=3, example=f"{_REAL}/otter_export.txt"),
+    Format.of(chapter_list, priority=2, example=f"{_REAL}/youtube_description_chapters.txt"),
+    Format.of(
         show_notes,
-    )
-}
+        priority=1,
+        example=f"{_REAL}/podcast_description_outline.txt",
+        guessed=False,
+    ),
+)
+# By name: what `parse_file` and the sniffing use.
+FORMATS: dict[str, Format] = {entry.name: entry for entry in REGISTRY}
 SNIFF_CHARS = 16_384
 MIN_CONFIDENCE = 0.3
-_LABELS = ", ".join(module.LABEL for module in FORMATS.values())
-_NAMES = ", ".join(f"{name} ({module.LABEL})" for name, module in FORMATS.items())
+_LABELS = ", ".join(entry.label for entry in REGISTRY)
+_NAMES = ", ".join(f"{entry.name} ({entry.label})" for entry in REGISTRY)
 _WHERE = "under [formats] in the episode folder's episode.toml"
 
 T = TypeVar("T")
@@ -103,23 +121,20 @@ def _guarded(path: Path, function: Callable[..., T], *args: object) -> T:
             gc.enable()
 
 
-def candidates(source: SourceText) -> list[ModuleType]:
-    """The formats that think they can read this text, the most confident first; an error
-    that says why none does, when none does."""
+def candidates(source: SourceText) -> list[Format]:
+    """The formats that think they can read this text, the most confident first (the higher
+    priority first among as confident); an error that says why none does, when none does."""
     head = source.text[:SNIFF_CHARS]
-    scored = [
-        (_guarded(source.path, module.sniff, head), index, module)
-        for index, module in enumerate(FORMATS.values())
-    ]
-    ranked = sorted(scored, key=lambda item: (-item[0], item[1]))
-    found = [module for confidence, _, module in ranked if confidence >= MIN_CONFIDENCE]
+    scored = [(_guarded(source.path, entry.sniff, head), entry) for entry in FORMATS.values()]
+    ranked = sorted(scored, key=lambda item: (-item[0], -item[1].priority))
+    found = [entry for confidence, entry in ranked if confidence >= MIN_CONFIDENCE]
     if not found:
-        closest = next((module for confidence, _, module in ranked if confidence > 0), None)
+        closest = next((entry for confidence, entry in ranked if confidence > 0), None)
         raise _unread(source, closest)
     return found
 
 
-def detect(source: SourceText) -> ModuleType:
+def detect(source: SourceText) -> Format:
     """The format whose sniff is most confident about this text."""
     return candidates(source)[0]
 
@@ -138,16 +153,16 @@ def parse_file(path: Path, format_name: str | None = None) -> tuple[Document, st
         return sanitized(_guarded(path, FORMATS[format_name].parse, path, source)), source.warning
     found = candidates(source)
     first_error: FormatError | None = None
-    for module in found:
+    for entry in found:
         try:
-            return sanitized(_guarded(path, module.parse, path, source)), source.warning
+            return sanitized(_guarded(path, entry.parse, path, source)), source.warning
         except FormatError as error:
             first_error = first_error or error
     assert first_error is not None
     raise _refused(found[0], first_error)
 
 
-def _unread(source: SourceText, closest: ModuleType | None) -> FormatError:
+def _unread(source: SourceText, closest: Format | None) -> FormatError:
     """No format reads the file: the format it resembles most and why that one refuses it (or
     that there is too little to be sure), and what the person can do."""
     if closest is None:
@@ -161,16 +176,16 @@ def _unread(source: SourceText, closest: ModuleType | None) -> FormatError:
         _guarded(source.path, closest.parse, source.path, source)
     except FormatError as error:
         return _refused(closest, error)
-    entry = f"{json.dumps(source.path.name, ensure_ascii=False)} = {json.dumps(closest.NAME)}"
+    entry = f"{json.dumps(source.path.name, ensure_ascii=False)} = {json.dumps(closest.name)}"
     return FormatError(
         source.path,
         None,
-        f"looks like {closest.LABEL}, but too little of it to be sure; "
+        f"looks like {closest.label}, but too little of it to be sure; "
         f"to read it as one, put {entry} {_WHERE}",
     )
 
 
-def _refused(module: ModuleType, error: FormatError) -> FormatError:
+def _refused(entry: Format, error: FormatError) -> FormatError:
     """The format the file looks most like could not read it, and why; a parser's own failure
     (a bug, not the file's format) as it is."""
     if isinstance(error, ParserFailure):
@@ -178,6 +193,5 @@ def _refused(module: ModuleType, error: FormatError) -> FormatError:
     return FormatError(
         error.path,
         error.line,
-        f"looks like {module.LABEL}, but {error.message}; "
-        f"if it is another format, name it {_WHERE}",
+        f"looks like {entry.label}, but {error.message}; if it is another format, name it {_WHERE}",
     )

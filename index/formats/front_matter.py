@@ -21,10 +21,11 @@ WIKILINK = re.compile(r"\[\[(?:[^\[\]|]*\|)?(?P<text>[^\[\]]*)\]\]")
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def episode_metadata(front: dict) -> dict[str, Any]:
-    """The `Document` fields front matter can give: title, show, published, guests, url."""
+def episode_metadata(front: dict, title: str | None = None) -> dict[str, Any]:
+    """The `Document` fields front matter can give: title (else ``title``, the one the
+    document's body gives), show, published, guests, url."""
     return {
-        "title": _text(front.get("title")),
+        "title": _text(front.get("title")) or title,
         "show": _first(front.get("show")),
         "published": _date(front.get("published") or front.get("date")),
         "guests": tuple(_names(front.get("guests"))),

@@ -109,12 +109,11 @@ def parse(path: Path, source: SourceText | None = None) -> Document:
     duration = max((turn[1] for turn in raw_turns if turn[1] is not None), default=0)
     chapters = chapters_with_ends(reader.chapters or longest_list(reader.preamble), duration)
     turns = _untimed_in_sections(turns_with_ends(raw_turns, chapters, duration), sections, chapters)
-    metadata = episode_metadata(front)
     return Document(
         path=path,
         format=NAME,
         source=LABEL,
-        **metadata | {"title": metadata["title"] or reader.title},
+        **episode_metadata(front, reader.title),
         duration=duration or None,
         chapters=tuple(chapters),
         turns=tuple(turns),

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from index.errors import FormatError
+from index.limits import MAX_FILE_BYTES
 from index.text import strip_controls
 
-MAX_BYTES = 50 * 1024 * 1024
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
@@ -38,8 +38,9 @@ class SourceText:
 def read_source(path: Path) -> SourceText:
     try:
         size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise FormatError(path, None, f"file is larger than {MAX_BYTES // 2**20} MB; not read")
+        if size > MAX_FILE_BYTES:
+            too_big = f"file is larger than {MAX_FILE_BYTES // 2**20} MB; not read"
+            raise FormatError(path, None, too_big)
         data = path.read_bytes()
     except OSError as error:
         raise FormatError(path, None, f"cannot read: {error.strerror or error}") from None

@@ -70,12 +70,11 @@ def parse(path: Path, source: SourceText | None = None) -> Document:
     )
     raw_turns = _turns(body, headers)
     duration = max((start for _, start, _ in raw_turns if start is not None), default=0)
-    metadata = episode_metadata(front)
     return Document(
         path=path,
         format=NAME,
         source=LABEL,
-        **metadata | {"title": metadata["title"] or (clean_line(title) if title else None)},
+        **episode_metadata(front, clean_line(title) if title else None),
         duration=duration or None,
         turns=tuple(turns_with_ends(raw_turns, [], duration)),
     )

@@ -23,6 +23,7 @@ not for the model, and are not read here.
 from __future__ import annotations
 
 import datetime
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +31,16 @@ from pathlib import Path
 from index.text import clean_line
 
 ROLES = ("transcript", "chapters")
+# An episode.toml is a few lines a person (or a feed, or `earmark add --episode NAME`) wrote.
+# tomllib takes 1-3 s a megabyte, and time quadratic in the parts of one dotted key (8,000 parts
+# took 2 s, 100,000 would take minutes): a bigger file, or a key of more parts, is not read.
+MAX_BYTES = 1_000_000
+MAX_KEY_PARTS = 64
+# A dotted key: parts, bare or quoted, joined by dots; each bare part taken whole from the start
+# of a word, so that the search is linear (a long word is tried once, not from each letter). A
+# quoted part's own dots count too: a key is refused too soon only with an absurd name.
+_PART = r"""(?:(?<![\w-])[\w-]++|"[^"\n]*+"|'[^'\n]*+')"""
+_DOTTED_KEY = re.compile(rf"{_PART}(?:[ \t]*+\.[ \t]*+{_PART})++", re.ASCII)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +63,14 @@ def read_settings(file: Path, problems: list[str]) -> EpisodeSettings:
     if not file.is_file():
         return EpisodeSettings()
     try:
-        data = tomllib.loads(file.read_text(encoding="utf-8"))
+        if file.stat().st_size > MAX_BYTES:
+            problems.append(f"{file}: ignored: larger than {MAX_BYTES // 1_000_000} MB")
+            return EpisodeSettings()
+        text = file.read_text(encoding="utf-8")
+        if _most_key_parts(text) > MAX_KEY_PARTS:
+            problems.append(f"{file}: ignored: a key of more than {MAX_KEY_PARTS} dotted parts")
+            return EpisodeSettings()
+        data = tomllib.loads(text)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         problems.append(f"{file}: ignored: {error}")
         return EpisodeSettings()
@@ -84,6 +102,11 @@ def read_settings(file: Path, problems: list[str]) -> EpisodeSettings:
         formats=_table(file, data, "formats", None, problems),
         roles=_table(file, data, "roles", ROLES, problems),
     )
+
+
+def _most_key_parts(text: str) -> int:
+    """The most parts a dotted key of ``text`` has (or seems to have: dots in a string count)."""
+    return max((len(key[0].split(".")) for key in _DOTTED_KEY.finditer(text)), default=0)
 
 
 def _names(file: Path, data: dict, problems: list[str]) -> tuple[str, ...]:

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from index.errors import EarmarkError
-from index.library.episodes import EPISODE_FILE, EpisodeInfo, Library, slug
+from index.library.episodes import EPISODE_FILE, NAME_MAX, EpisodeInfo, Library, slug
 from index.model import Document
 from index.paths import data_dir, default_library
 from index.player import is_media
@@ -87,7 +87,7 @@ class AddedFile:
 
         if self.document is None:
             return "audio"
-        label = FORMATS[self.document.format].LABEL
+        label = FORMATS[self.document.format].label
         document = self.document
         parts = []
         if document.turns:
@@ -296,14 +296,25 @@ def _target(folder: Path, file: Path, pending: dict[str, Path]) -> Path | None:
     """Where ``file`` goes in ``folder``: its name, or ``-2``, ``-3``… when that is taken by
     a different file; None when the same file is there already."""
     name = _stored_name(file.name)
-    stem, suffix = Path(name).stem, Path(name).suffix
     target, number = folder / name, 2
     while target.exists() or target.name in pending:
         there = pending.get(target.name, target)
         if there.is_file() and filecmp.cmp(there, file, shallow=False):
             return None
-        target, number = folder / f"{stem}-{number}{suffix}", number + 1
+        target, number = folder / _numbered(name, number), number + 1
     return target
+
+
+def _numbered(name: str, number: int) -> str:
+    """``stem-number.suffix``, the stem cut as much as it takes to stay a file name (255 bytes:
+    a file of the longest name, added twice, once failed as "File name too long")."""
+    stem, suffix = Path(name).stem, Path(name).suffix
+    if len(os.fsencode(suffix)) > NAME_MAX // 2:  # no extension, only a long last part
+        stem, suffix = name, ""
+    tail = f"-{number}{suffix}"
+    while len(os.fsencode(stem + tail)) > NAME_MAX:
+        stem = stem[:-1]
+    return stem + tail
 
 
 def _written_part(folder: Path, file: Path) -> Path:

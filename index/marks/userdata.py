@@ -29,6 +29,7 @@ from pathlib import Path
 from index.errors import EarmarkError
 from index.model import Episode, Link, Note, own_note_id
 from index.paths import data_dir
+from index.text import strip_controls
 
 FILE_NAME = "userdata.sqlite3"
 OWN_SOURCE = "Your note"
@@ -64,6 +65,9 @@ MIGRATIONS: tuple[str, ...] = (
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
+# SQLite's file header: a shorter file is no database (SQLite takes one of 0 or 1 byte for a new,
+# empty one and would write over it).
+HEADER_BYTES = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,6 +266,7 @@ class UserData:
         return OwnNote(*row) if row else None
 
     def add_note(self, episode: str, turn: int, text: str) -> OwnNote:
+        text = strip_controls(text)  # pasted text may hold escape sequences
         now = _now()
         with self._change() as db:
             cursor = db.execute(
@@ -271,6 +276,7 @@ class UserData:
         return OwnNote(cursor.lastrowid or 0, episode, turn, text, now, now)
 
     def update_note(self, note_id: int, text: str) -> None:
+        text = strip_controls(text)
         with self._change() as db:
             db.execute(
                 "UPDATE notes SET text = ?, updated = ? WHERE id = ?", (text, _now(), note_id)
@@ -308,8 +314,12 @@ def _open_writable(path: Path) -> sqlite3.Connection:
     except FileNotFoundError:
         _create(path)
     else:
-        if size == 0 and path.is_file():  # SQLite would take it for a new, empty database
-            raise _Damaged("the file is empty")
+        if size < HEADER_BYTES and path.is_file():  # SQLite would write a new database over it
+            if size == 0:
+                raise _Damaged("the file is empty")
+            raise _Damaged(
+                f"the file holds {size} of the {HEADER_BYTES} bytes a database starts with"
+            )
     connection = _connect(path)
     try:
         # The file may open read-only without a word (its permissions): a write, undone, says.
@@ -348,6 +358,7 @@ def _connect(path: Path) -> sqlite3.Connection:
     """Open the database, set it up or migrate it, and check it; raises sqlite3.DatabaseError
     when damaged."""
     connection = sqlite3.connect(path, timeout=5, isolation_level=None, check_same_thread=False)
+    connection.text_factory = _text
     try:
         connection.execute("PRAGMA journal_mode = WAL")
         connection.execute("PRAGMA synchronous = FULL")
@@ -365,7 +376,15 @@ def _reason(error: sqlite3.Error | OSError) -> str:
 
 
 def _memory() -> sqlite3.Connection:
-    return sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+    connection = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+    connection.text_factory = _text
+    return connection
+
+
+def _text(value: bytes) -> str:
+    """A text value as read: bytes that are not UTF-8 (a damaged page) shown as U+FFFD, not an
+    error; escape sequences and controls (in a file earmark did not write) removed."""
+    return strip_controls(value.decode("utf-8", "replace"))
 
 
 def _copy_read_only(path: Path, snapshot: sqlite3.Connection) -> bool:

@@ -16,7 +16,48 @@ from typing import TYPE_CHECKING
 from index.lazy import exports
 
 if TYPE_CHECKING:
-    from index.player.audio import episode_audio, is_media
+    from index.player.audio import NO_AUDIO, episode_audio, is_media
+    from index.player.events import (
+        Duration,
+        Ended,
+        Paused,
+        PlayerEvent,
+        Position,
+        Speed,
+        Stopped,
+    )
+    from index.player.mpv import MAX_SPEED, MIN_SPEED, Player, PlayerError, clamp_speed, start
 
-__all__ = ["episode_audio", "is_media"]
-__getattr__ = exports(__name__, {"episode_audio": "audio", "is_media": "audio"})
+__all__ = [
+    "MAX_SPEED",
+    "MIN_SPEED",
+    "NO_AUDIO",
+    "Duration",
+    "Ended",
+    "Paused",
+    "Player",
+    "PlayerError",
+    "PlayerEvent",
+    "Position",
+    "Speed",
+    "Stopped",
+    "clamp_speed",
+    "episode_audio",
+    "is_media",
+    "start",
+]
+__getattr__ = exports(
+    __name__,
+    {
+        "NO_AUDIO": "audio",
+        "episode_audio": "audio",
+        "is_media": "audio",
+        **dict.fromkeys(
+            ("Duration", "Ended", "Paused", "PlayerEvent", "Position", "Speed", "Stopped"),
+            "events",
+        ),
+        **dict.fromkeys(
+            ("MAX_SPEED", "MIN_SPEED", "Player", "PlayerError", "clamp_speed", "start"), "mpv"
+        ),
+    },
+)

@@ -9,25 +9,25 @@ does when earmark exits, however it exits (``kill -9`` too). mpv's death closes 
 the reader task sees at once as end of file. mpv pushes changes of ``time-pos``, ``pause``,
 ``speed``, ``duration`` and ``eof-reached`` (``observe_property``): nothing is polled.
 
-How the app uses it (Textual runs on asyncio; nothing here is imported before the first ``p``)::
+How the app uses it (Textual runs on asyncio; nothing here is imported before the first ``p``;
+`tui.listening` does this, through the names ``index.player`` offers)::
 
-    from index.player import mpv
-    from index.player.events import PlayerEvent, Position, Stopped
+    from index.player import NO_AUDIO, PlayerError, PlayerEvent, Position, Stopped, start
 
     def action_play(self) -> None:
         if self.player is not None and self.player.running:
             self.player.toggle_pause()
         elif self.reading.episode.audio is None:
-            self.notify(NO_AUDIO)                        # from index.player.audio
+            self.notify(NO_AUDIO)
         else:  # an async worker is a task on the app's loop: the app goes on while mpv starts
             self.run_worker(self.start_player(), group="player", exclusive=True)
 
     async def start_player(self) -> None:
         try:
-            self.player = await mpv.start(
+            self.player = await start(
                 self.reading.episode.audio, at=turn.start or 0, speed=self.speed,
                 on_event=self.on_player_event)
-        except mpv.PlayerError as error:                # one line, naming mpv or the audio
+        except PlayerError as error:                    # one line, naming mpv or the audio
             self.notify(str(error), severity="error")
 
     def on_player_event(self, event: PlayerEvent) -> None:
@@ -231,10 +231,13 @@ class Player:
         return await reply
 
     async def stop(self) -> None:
-        """End mpv: its connection closes, so it quits (killed if it lingers past a second)."""
+        """End mpv: its connection closes, so it quits (killed if it lingers past a second).
+
+        Cancelling the stop does not cancel the reaping: quitting cancels what is under way,
+        a stop too, and mpv must not be left a zombie (or running, if it lingers)."""
         self._stopping = True
         self._writer.close()
-        await self._reading
+        await asyncio.shield(self._reading)
 
     # -- the connection -----------------------------------------------------------------------
 

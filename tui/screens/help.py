@@ -58,6 +58,13 @@ def key_name(key: str) -> str:
         "slash": "/",
         "left_square_bracket": "[",
         "right_square_bracket": "]",
+        "comma": ",",
+        "full_stop": ".",
+        "less_than_sign": "<",
+        "greater_than_sign": ">",
+        "minus": "-",
+        "plus": "+",
+        "equals_sign": "=",
     }
     return names.get(key, key)
 

@@ -33,6 +33,7 @@ GUTTER = 2
 # A turn's marks, down the gutter from its header line: bookmarked, then with a note of yours.
 BOOKMARK = "★"
 NOTED = "✎"
+PLAYING = "▶"  # in the gutter's first column, on the header line of the turn the audio is at
 MEASURE = 88  # the text's widest, in columns (settings: text_width); the rest is margin
 # Speakers take these in order of appearance; each is styled by the theme (DEFAULT_CSS).
 SPEAKER_CLASSES = tuple(f"transcript--speaker-{n}" for n in range(1, 7))
@@ -46,6 +47,7 @@ class Transcript(ScrollView, can_focus=True):
     # Every colour comes from the theme, so that light themes read as well as dark ones.
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "transcript--cursor",
+        "transcript--playing",
         "transcript--bookmark",
         "transcript--noted",
         "transcript--chapter",
@@ -64,6 +66,7 @@ class Transcript(ScrollView, can_focus=True):
         scrollbar-gutter: stable;
     }
     Transcript > .transcript--cursor { color: $text-primary; }
+    Transcript > .transcript--playing { color: $text-success; text-style: bold; }
     Transcript > .transcript--bookmark { color: $text-warning; text-style: bold; }
     Transcript > .transcript--noted { color: $text-accent; text-style: bold; }
     Transcript > .transcript--chapter { color: $text-secondary; text-style: bold; }
@@ -93,6 +96,10 @@ class Transcript(ScrollView, can_focus=True):
         Binding("ctrl+u", "half_page(-1)", "Half a page up", id="transcript.half_up", show=False),
         Binding("g,home", "first_turn", "Start", id="transcript.first_turn", show=False),
         Binding("G,end", "last_turn", "End", id="transcript.last_turn", show=False),
+        # Listening (tui/listening.py): the app owns the player.
+        Binding(
+            "enter", "app.play_turn", "Play from this turn", id="transcript.play_turn", show=False
+        ),
     ]
 
     cursor: reactive[int] = reactive(0, init=False)
@@ -116,6 +123,7 @@ class Transcript(ScrollView, can_focus=True):
         self._styles: dict[str, Style] = {}  # by component, in the theme shown
         self._bookmarks: set[int] = set()
         self._noted: set[int] = set()
+        self.playing: int | None = None  # the turn the audio is at, while it plays
         self._speaker_numbers: dict[str, int] = {}  # in order of appearance
 
     # -- what is shown -------------------------------------------------------------------------
@@ -132,6 +140,13 @@ class Transcript(ScrollView, can_focus=True):
         """Mark these turns in the gutter: bookmarked ones, and those with a note of yours."""
         if bookmarked != self._bookmarks or noted != self._noted:
             self._bookmarks, self._noted = set(bookmarked), set(noted)
+            self._strips.clear()
+            self.refresh()
+
+    def set_playing(self, turn: int | None) -> None:
+        """Mark the turn the audio is at (None: none is)."""
+        if turn != self.playing:
+            self.playing = turn
             self._strips.clear()
             self.refresh()
 
@@ -155,10 +170,10 @@ class Transcript(ScrollView, can_focus=True):
     # -- keys ----------------------------------------------------------------------------------
 
     def action_next_turn(self) -> None:
-        self._move_cursor(self.cursor + 1)
+        self.move_cursor(self.cursor + 1)
 
     def action_previous_turn(self) -> None:
-        self._move_cursor(self.cursor - 1)
+        self.move_cursor(self.cursor - 1)
 
     def action_first_turn(self) -> None:
         self.go_to_turn(0)
@@ -177,7 +192,8 @@ class Transcript(ScrollView, can_focus=True):
         """Half a page, as ctrl+d and ctrl+u scroll in vim and less."""
         self._scroll_lines(direction * max(self.scrollable_content_region.height // 2, 1))
 
-    def _move_cursor(self, turn: int) -> None:
+    def move_cursor(self, turn: int) -> None:
+        """Move the cursor to a turn, scrolling only when it is not wholly in view."""
         if not self.episode or not 0 <= turn < len(self.episode.turns) or self._layout is None:
             return
         self.cursor = turn
@@ -305,9 +321,12 @@ class Transcript(ScrollView, can_focus=True):
         assert self.episode is not None
         base = self.rich_style
         cursor_mark = "▌" if current and line.kind != "blank" else " "
+        mark_style = self._style("transcript--cursor")
+        if line.kind == "header" and line.turn == self.playing:
+            cursor_mark, mark_style = PLAYING, self._style("transcript--playing")
         gutter = [
             Segment(" " * self._margin, base),
-            Segment(cursor_mark, self._style("transcript--cursor")),
+            Segment(cursor_mark, mark_style),
             self._mark(line),
         ]
         turn = self.episode.turns[line.turn]

@@ -255,6 +255,25 @@ def test_reopening_shows_the_turn_read_last(start_terminal: Start) -> None:
     _quit(again)
 
 
+def test_n_counts_the_hits_of_a_fielded_query(terminal: Terminal) -> None:
+    """`speaker:ilya "age of research"`: 3 results, and n steps through those 3 (the status
+    said `match 0/16` when n stepped through every turn holding a lit word)."""
+    terminal.wait_for(lambda s: "00:00:00  Ilya Sutskever" in s)
+    terminal.send("/")
+    terminal.wait_for(lambda s: "Search everything" in s)
+    terminal.send('speaker:ilya "age of research"', literal=True)
+    terminal.wait_for(lambda s: "3 results" in s)
+    terminal.send("Enter")
+    times = []
+    for number in (1, 2, 3, 1):
+        if number != 1 or times:
+            terminal.send("n")
+        status = terminal.wait_for(lambda s, n=number: f"match {n} of 3" in s.splitlines()[-2])
+        times.append(re.findall(r"\d\d:\d\d:\d\d", status.splitlines()[-2])[-1])
+    assert times[:3] == sorted(set(times[:3])) and times[3] == times[0]  # in order, then wraps
+    _quit(terminal)
+
+
 def _descendants(pid: str) -> dict[str, str]:
     """The processes under ``pid`` (earmark, and mpv under it), by name."""
     ps = subprocess.run(["ps", "-o", "pid=,comm=", "--ppid", pid], capture_output=True, text=True)

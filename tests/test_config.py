@@ -6,9 +6,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from index.library import Library
 from tests.waiting import wait_for
 from tui.app import EarmarkApp
+from tui.cli import main
 from tui.config import Settings, config_path, describe, load_config
 from tui.screens.help import HelpScreen
 from tui.widgets.chapter_tree import ChapterTree
@@ -73,7 +76,7 @@ async def test_the_reader_applies_the_settings_and_names_what_it_cannot(
         said = [n.message for n in app._notifications if n.title == "Settings"]
         assert said == [
             f"{path}: tree_width: expected a whole number from 16 to 80; ignored",
-            f"{path}: keys: no binding 'app.no_such_thing' (? lists them)",
+            f"{path}: keys: no binding 'app.no_such_thing' (earmark config lists them)",
         ]
         await pilot.press("l")
         await wait_for(pilot, lambda: app.episode.turns[transcript.cursor].chapter == 1)
@@ -96,3 +99,17 @@ async def test_an_unknown_theme_is_said_and_the_default_kept(
         (said,) = [n.message for n in app._notifications]
         assert said == f"{path}: theme: no theme called 'no-such-theme'; ignored"
         assert app.theme == "textual-dark"
+
+
+def test_earmark_config_lists_every_binding_id_with_its_keys(
+    earmark_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """What `[keys]` takes is found where the settings are shown, ready to copy."""
+    assert main(["config"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert '# "app.next_chapter" = "right_square_bracket"' in out
+    assert '# "app.toggle_tree" = "T"' in out
+    assert '# "app.play" = "p"' in out  # the player's
+    assert '# "confirm.no" = "n,escape"' in out  # a dialog's
+    listed = {line.split('"')[1] for line in out if line.startswith('# "')}
+    assert listed == set(EarmarkApp.binding_keys())

@@ -238,12 +238,14 @@ class EarmarkApp(App[None]):
         else:
             problems.append(f"{where}: theme: no theme called {settings.theme!r}; ignored")
         if settings.keys:
-            known = self.binding_ids()
+            known = self.binding_keys()
             for binding_id, keys in settings.keys.items():
                 if binding_id in known:
                     self._keys_set[binding_id] = keys
                 else:
-                    problems.append(f"{where}: keys: no binding {binding_id!r} (? lists them)")
+                    problems.append(
+                        f"{where}: keys: no binding {binding_id!r} (earmark config lists them)"
+                    )
             self.set_keymap(self._keys_set)
         for problem in problems:
             notify(self, problem, title="Settings", severity="warning", timeout=15)
@@ -638,15 +640,20 @@ class EarmarkApp(App[None]):
         ]
 
     @classmethod
-    def binding_ids(cls) -> set[str]:
-        """Every binding's id, the reader's and its dialogs' (what settings may give keys)."""
+    def binding_keys(cls) -> dict[str, str]:
+        """Every binding's keys by its id, the reader's and its dialogs' (what the settings
+        may change; ``earmark config`` lists them)."""
+        from tui.screens.ask import AskScreen
         from tui.screens.confirm import ConfirmScreen
-        from tui.screens.go_to_time import GoToTimeScreen
+        from tui.screens.export_markdown import ExportMarkdownScreen
         from tui.screens.help import HelpScreen
 
         groups = [bindings for _, bindings in cls.key_groups()]
-        groups += [owner.BINDINGS for owner in (ConfirmScreen, GoToTimeScreen, HelpScreen)]
-        return {b.id for bindings in groups for b in bindings if isinstance(b, Binding) and b.id}
+        dialogs = (AskScreen, ConfirmScreen, ExportMarkdownScreen, HelpScreen)
+        groups += [dialog.BINDINGS for dialog in dialogs]
+        return {
+            b.id: b.key for bindings in groups for b in bindings if isinstance(b, Binding) and b.id
+        }
 
     # -- the command palette -------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from rich.cells import cell_len
 from rich.console import Console
+from textual.pilot import Pilot
 from textual.widgets._footer import FooterKey
 
 from index.library import Library
@@ -36,7 +37,7 @@ def _text_lines(app: EarmarkApp) -> list[str]:
     return lines
 
 
-async def _ready(pilot, app: EarmarkApp) -> None:
+async def _ready(pilot: Pilot[None], app: EarmarkApp) -> None:
     await wait_for(pilot, lambda: app.query_one(Transcript)._layout is not None)
 
 

@@ -34,7 +34,6 @@ GUTTER = 2
 BOOKMARK = "★"
 NOTED = "✎"
 PLAYING = "▶"  # in the gutter's first column, on the header line of the turn the audio is at
-MEASURE = 88  # the text's widest, in columns (settings: text_width); the rest is margin
 # Speakers take these in order of appearance; each is styled by the theme (DEFAULT_CSS).
 SPEAKER_CLASSES = tuple(f"transcript--speaker-{n}" for n in range(1, 7))
 # A function that finds the lit spans (start, end) in a paragraph.
@@ -112,7 +111,8 @@ class Transcript(ScrollView, can_focus=True):
             self.turn = turn
             super().__init__()
 
-    def __init__(self, *, measure: int = MEASURE, id: str | None = None) -> None:
+    def __init__(self, *, measure: int, id: str | None = None) -> None:
+        """``measure``: the text's widest, in columns (settings: text_width); the rest is margin."""
         super().__init__(id=id)
         self.measure = measure
         self.episode: Episode | None = None

@@ -12,8 +12,10 @@ documents' notes and yours, so the side pane, jumps and search hits treat them a
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from index.errors import EarmarkError
@@ -22,9 +24,10 @@ from index.linking import RelatedNotes
 from index.marks import OwnNote, UserData
 from index.model import Episode, Note, Turn
 from index.timeline import Timeline
+from index.words import shortened
 
 if TYPE_CHECKING:  # the analyser (and Whoosh's stemmer) load when terms are first lit
-    from index.search import Marks
+    from index.search import Hit, Marks
 
 EXCERPT_CHARS = 100
 NoteChange = Literal["saved", "deleted"]
@@ -56,8 +59,11 @@ class Reading:
         self._timeline = Timeline(())
         self._saved_turn: int | None = None  # the position user data holds for this episode
         self._last_read = userdata.last_episode()
+        self._query = ""
         self._marks: Marks | None = None
-        self.matches: tuple[int, ...] = ()
+        # The turns n/N step through, in reading order; None while the lit query's hits in
+        # this episode are being searched for.
+        self.matches: tuple[int, ...] | None = ()
 
     @classmethod
     def of(cls, library: Library) -> Reading:
@@ -94,7 +100,8 @@ class Reading:
         self.episode = replace(episode, notes=episode.notes + merged) if merged else episode
         self.related = RelatedNotes(self.episode)
         self._timeline = Timeline(episode.turns)
-        self.matches = self._find_matches()
+        # Another episode, or your notes changed (their hits may have): searched again.
+        self.matches = None if self._query else ()
 
     def _valid_turn(self, turn: int) -> int:
         if self.episode is None or not self.episode.turns:
@@ -139,8 +146,8 @@ class Reading:
         """The first turn of a chapter of this episode (or of ``episode_id``); the episode's
         first when there is no such chapter."""
         episode = self.library.episode(episode_id) if episode_id is not None else self.episode
-        turns = episode.turns if episode else ()
-        return next((turn.index for turn in turns if turn.chapter == chapter), 0)
+        opening = _opening_turn(episode, chapter) if episode is not None else None
+        return 0 if opening is None else opening
 
     def chapter_step(self, direction: int) -> int | None:
         """The chapter ``]`` (+1) or ``[`` (-1) goes to: ``[`` first goes back to the start of
@@ -170,10 +177,17 @@ class Reading:
 
     # -- lit terms and n/N --------------------------------------------------------------------
 
-    def light(self, marks: Marks | None) -> None:
-        """Light these words (None: nothing) and find the turns that hold them."""
-        self._marks = marks or None
-        self.matches = self._find_matches()
+    def light(self, query: str, marks: Marks | None) -> None:
+        """Light the words of ``query`` (``marks``, from its search; None or no query: nothing).
+        Its matches in this episode are unknown until its hits here are given (`take_hits`)."""
+        lit = bool(query.strip()) and marks is not None
+        self._query, self._marks = (query, marks) if lit else ("", None)
+        self.matches = None if lit else ()
+
+    @property
+    def lit_query(self) -> str:
+        """The query whose words are lit ("" when nothing is)."""
+        return self._query
 
     @property
     def lit(self) -> Callable[[str], list[tuple[int, int]]] | None:
@@ -185,23 +199,45 @@ class Reading:
         marks = self._marks
         return lambda text: lit_spans(text, marks)
 
-    def _find_matches(self) -> tuple[int, ...]:
-        lit = self.lit
-        if lit is None or self.episode is None:
-            return ()
-        return tuple(turn.index for turn in self.episode.turns if any(map(lit, turn.paragraphs)))
+    def take_hits(self, query: str, episode_id: str, hits: Iterable[Hit]) -> bool:
+        """The lit query's hits in this episode become the matches n/N step through, in
+        reading order: a turn's hit is its turn, a chapter's its first turn, a note's the turn
+        it is placed on (a note about a whole chapter or episode has none). False when the
+        hits are stale: for another query or episode than the one read now."""
+        episode = self.episode
+        if episode is None or episode.id != episode_id or query != self._query or not query:
+            return False
+        notes = {note.id: note for note in episode.notes}
+        turns: set[int] = set()
+        for hit in hits:
+            turn: int | None = None
+            if hit.kind == "turn":
+                turn = hit.turn
+            elif hit.kind == "chapter" and hit.chapter is not None:
+                turn = _opening_turn(episode, hit.chapter)  # None: no turn is in it
+            elif (note := notes.get(hit.id)) is not None and note.related:
+                turn = note.related[0].turn
+            if turn is not None and 0 <= turn < len(episode.turns):
+                turns.add(turn)
+        self.matches = tuple(sorted(turns))
+        return True
 
-    def match_position(self) -> int:
-        """How many matches are at or before the reader's turn."""
-        return sum(1 for turn in self.matches if turn <= self.turn)
+    def match_number(self) -> int | None:
+        """Which match (from 1) the reader's turn is; None when it is not one."""
+        if not self.matches or self.turn not in self.matches:
+            return None
+        return self.matches.index(self.turn) + 1
 
-    def next_match(self, direction: int) -> int | None:
-        """The turn of the next (+1) or previous (-1) match, wrapping round; None: no matches."""
+    def next_match(self, direction: int) -> tuple[int, bool] | None:
+        """The turn of the next (+1) or previous (-1) match, and whether the step wrapped round
+        the episode to get there; None: no matches (or not known yet)."""
         if not self.matches:
             return None
         if direction > 0:
-            return next((t for t in self.matches if t > self.turn), self.matches[0])
-        return next((t for t in reversed(self.matches) if t < self.turn), self.matches[-1])
+            after = next((t for t in self.matches if t > self.turn), None)
+            return (self.matches[0], True) if after is None else (after, False)
+        before = next((t for t in reversed(self.matches) if t < self.turn), None)
+        return (self.matches[-1], True) if before is None else (before, False)
 
     # -- your marks ---------------------------------------------------------------------------
 
@@ -227,7 +263,7 @@ class Reading:
             except EarmarkError:  # the episode's files can no longer be read
                 continue
             if turn is not None:
-                excerpt = turn.text[:EXCERPT_CHARS].replace("\n", " ")
+                excerpt = shortened(turn.text, EXCERPT_CHARS)
                 rows.append(
                     BookmarkRow(
                         bookmark.episode, turn.index, info.title, clock(turn.start), turn.speaker,
@@ -240,6 +276,11 @@ class Reading:
         self._userdata.delete_bookmark(episode_id, turn)
         if self.episode is not None and episode_id == self.episode.id:
             self.bookmarks = self.bookmarks - {turn}
+
+    @property
+    def noted(self) -> frozenset[int]:
+        """The turns that have a note of yours."""
+        return frozenset(own.turn for own in self.own_notes)
 
     def own_note(self, note_id: str) -> OwnNote | None:
         """One of your notes on this episode, by its id among the episode's notes."""
@@ -271,6 +312,25 @@ class Reading:
             original = self.library.episode(self.episode.id)
             self._set_episode(original, tuple(self._userdata.notes(original.id)))
 
+    def export_markdown(self, path: Path) -> None:
+        """Write the episode with your bookmarks and notes as Markdown (``earmark export
+        --format markdown``) to ``path``, whole or not at all."""
+        from index.marks import episode_markdown
+
+        if self.episode is None:
+            raise EarmarkError("there is no episode to export")
+        episode = self.library.episode(self.episode.id)  # your notes are passed on their own
+        text = episode_markdown(
+            episode, self._userdata.bookmarks(episode.id), self._userdata.notes(episode.id)
+        )
+        part = path.with_name(f".{path.name}.part")
+        try:
+            part.write_text(text, encoding="utf-8")
+            os.replace(part, path)
+        except OSError as error:
+            part.unlink(missing_ok=True)
+            raise EarmarkError(f"{path}: cannot write: {error.strerror or error}") from None
+
     def all_own_notes(self) -> list[OwnNote]:
         """Your notes on every episode, for the search index."""
         return self._userdata.notes()
@@ -284,3 +344,8 @@ class Reading:
             own = (note.as_note(episode) for note in self._userdata.notes(episode_id))
             notes = (*episode.notes, *own)
         return next((note for note in notes if note.id == note_id), None)
+
+
+def _opening_turn(episode: Episode, chapter: int) -> int | None:
+    """The first turn of a chapter; None when the transcript has none in it."""
+    return next((turn.index for turn in episode.turns if turn.chapter == chapter), None)

@@ -27,6 +27,10 @@ def _status(app: EarmarkApp) -> str:
     return str(app.query_one("#status").render())
 
 
+def _notified(app: EarmarkApp) -> list[str]:
+    return [notification.message for notification in app._notifications]
+
+
 def _screen_text(app: EarmarkApp) -> str:
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
@@ -83,6 +87,13 @@ async def test_turn_keys(library: Library) -> None:
         await wait_for(pilot, lambda: transcript.cursor > 0)
         await pilot.press("ctrl+b")
         await wait_for(pilot, lambda: transcript.cursor == 0)
+        half = transcript.scrollable_content_region.height // 2
+        await pilot.press("ctrl+d")  # half a page, as in vim and less
+        await wait_for(pilot, lambda: transcript.scroll_y == half)
+        await pilot.press("ctrl+d")
+        await wait_for(pilot, lambda: transcript.scroll_y == 2 * half and transcript.cursor > 0)
+        await pilot.press("ctrl+u")
+        await wait_for(pilot, lambda: transcript.scroll_y == half)
 
 
 async def test_go_to_time(library: Library) -> None:
@@ -148,13 +159,13 @@ async def test_side_pane_groups_say_where_and_why(library: Library) -> None:
         assert doctor > chapter
         assert "· shares: emotions, " in texts[doctor] and "· → 10:40" in texts[doctor]
         wide = next(i for i, t in enumerate(texts) if "The whole episode" in t)
-        assert texts[wide].startswith("▶ The whole episode (") and wide > doctor
+        assert re.match(r"▶ The whole episode: \d+ notes · w opens$", texts[wide]) and wide > doctor
         for folded in ("dot-com bubble", "first interview in two years", "Lane podcast"):
             assert not any(folded in t for t in texts)
         side.focus()
         await pilot.press("w")
         await wait_for(pilot, lambda: any("dot-com bubble" in t for t in side_texts(app)))
-        assert side_texts(app)[wide].startswith("▼ The whole episode (")
+        assert re.match(r"▼ The whole episode: \d+ notes · w closes$", side_texts(app)[wide])
         assert any("Lane podcast" in t for t in side_texts(app)[wide:])
         await pilot.press("w")
         await wait_for(pilot, lambda: not any("dot-com bubble" in t for t in side_texts(app)))
@@ -200,9 +211,12 @@ async def test_side_pane_toggles_and_narrow_terminals(library: Library) -> None:
 async def test_tiny_terminal_says_so(library: Library) -> None:
     app = EarmarkApp(library)
     async with app.run_test(size=(20, 6)) as pilot:
-        await wait_for(pilot, lambda: app.screen.has_class("too-small"))
+        await wait_for(pilot, lambda: "make it larger" in _screen_text(app))
         await pilot.resize_terminal(120, 40)
-        await wait_for(pilot, lambda: not app.screen.has_class("too-small"))
+        await wait_for(pilot, lambda: "00:00:00" in _screen_text(app))
+        assert "make it larger" not in _screen_text(app)
+        await pilot.resize_terminal(120, 9)  # wide enough, too short
+        await wait_for(pilot, lambda: "make it larger" in _screen_text(app))
 
 
 async def test_help_lists_every_key(library: Library) -> None:
@@ -294,6 +308,33 @@ async def test_hit_text_is_not_markup(library: Library) -> None:
     assert "[red]x[/red]" in rendered.plain
 
 
+async def test_words_on_the_screen_are_whole(library: Library) -> None:
+    """``1 result``, not ``1 results``; a turn that names no speaker shows none (not
+    "Transcript"); the note dialog's excerpt of a long turn ends in ``…``."""
+    from textual.widgets import Label
+
+    from index.search import Hit
+    from tui.screens.note_editor import NoteEditorScreen
+
+    app = EarmarkApp(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.search_index is not None)
+        await pilot.press("slash", *"schleppy ")
+        panel = app.query_one(SearchPanel)
+        status = panel.query_one("#search-status")
+        await wait_for(pilot, lambda: str(status.render()) == "1 result")
+        unnamed = Hit("e/t/0", "turn", "e", 0, 5, "", "Transcript", 1.0, "words", ())
+        assert "Transcript" not in panel._hit_text(unnamed).plain
+        await pilot.press("escape")
+        long_turn = max(library.episodes[0].turns, key=lambda turn: len(turn.text))
+        app.query_one(Transcript).go_to_turn(long_turn.index)
+        await wait_for(pilot, lambda: app.here.turn == long_turn.index)
+        await pilot.press("c")
+        await wait_for(pilot, lambda: isinstance(app.screen, NoteEditorScreen))
+        about = str(app.screen.query(Label).first().render())
+        assert about.startswith(f"About {long_turn.speaker} at ") and about.endswith("…")
+
+
 async def test_search_as_you_type_enter_jumps_and_n_steps(library: Library) -> None:
     app = EarmarkApp(library)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -319,6 +360,44 @@ async def test_search_as_you_type_enter_jumps_and_n_steps(library: Library) -> N
         assert "sentient" in library.episodes[0].turns[transcript.cursor].text.lower()
         await pilot.press("N")
         await wait_for(pilot, lambda: transcript.cursor == first)
+
+
+async def test_n_steps_through_the_hits_of_a_fielded_query(library: Library) -> None:
+    """`speaker:ilya "age of research"` finds 3 turns: n and N step through exactly those, in
+    reading order, the status counts them, a wrap says so, and a jump elsewhere leaves no
+    stale position."""
+    app = EarmarkApp(library)
+    episode = library.episodes[0]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.search_index is not None)
+        await pilot.press("slash", *'speaker:ilya "age of research"')
+        panel = app.query_one(SearchPanel)
+        status = panel.query_one("#search-status")
+        await wait_for(pilot, lambda: str(status.render()) == "3 results")
+        await pilot.press("enter")
+        transcript = app.query_one(Transcript)
+        await wait_for(pilot, lambda: _status(app).endswith(" · match 1 of 3"))
+        seen = [transcript.cursor]
+        for number in (2, 3):
+            await pilot.press("n")
+            counter = f" · match {number} of 3"
+            await wait_for(pilot, lambda counter=counter: _status(app).endswith(counter))
+            seen.append(transcript.cursor)
+        assert seen == sorted(seen)
+        for turn in seen:
+            assert episode.turns[turn].speaker == "Ilya Sutskever"
+            assert "age of research" in episode.turns[turn].text.lower()
+        await pilot.press("n")
+        await wait_for(pilot, lambda: transcript.cursor == seen[0])
+        await wait_for(pilot, lambda: "Wrapped to the first match." in _notified(app))
+        await pilot.press("N")
+        await wait_for(pilot, lambda: transcript.cursor == seen[-1])
+        await wait_for(pilot, lambda: "Wrapped to the last match." in _notified(app))
+        await pilot.press("g")
+        await wait_for(pilot, lambda: _status(app).endswith(" · 3 matches"))
+        await pilot.press("right_square_bracket")
+        await wait_for(pilot, lambda: transcript.cursor > 0)
+        await wait_for(pilot, lambda: _status(app).endswith(" · 3 matches"))
 
 
 async def test_enter_typed_before_the_results_arrive_still_jumps(library: Library) -> None:
@@ -368,7 +447,7 @@ async def test_lit_terms_survive_a_jump_to_a_shorter_episode(tmp_path: Path) -> 
         await wait_for(pilot, lambda: app.episode is not None and app.episode.id == "short")
         assert transcript.cursor < len(app.episode.turns)
         # The short episode says "research" once: its own matches are counted, not the long one's.
-        await wait_for(pilot, lambda: re.search(r"match [01]/1\b", _status(app)))
+        await wait_for(pilot, lambda: re.search(r"· (match 1 of 1|1 match)$", _status(app)))
 
 
 async def test_command_palette_goes_to_a_chapter(library: Library) -> None:
@@ -389,13 +468,13 @@ async def test_side_pane_folds_long_notes_and_keeps_episode_wide_ones(library: L
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("right_square_bracket")  # "Emotions and value functions"
         side = app.query_one(SidePane)
-        await wait_for(pilot, lambda: any("(o: more)" in text for text in side_texts(app)))
+        await wait_for(pilot, lambda: any("… o unfolds" in text for text in side_texts(app)))
         await pilot.press("tab")
         assert app.focused is side
-        folded = next(i for i, text in enumerate(side_texts(app)) if "(o: more)" in text)
+        folded = next(i for i, text in enumerate(side_texts(app)) if "o unfolds" in text)
         side.highlighted = folded
         await pilot.press("o")
-        await wait_for(pilot, lambda: "(o: more)" not in side_texts(app)[folded])
+        await wait_for(pilot, lambda: "o unfolds" not in side_texts(app)[folded])
         wide = next(i for i, t in enumerate(side_texts(app)) if "The whole episode" in t)
         count = side.option_count
         side.highlighted = wide
@@ -413,10 +492,10 @@ async def test_escape_closes_search_and_leaves_the_terms_lit(library: Library) -
         panel = app.query_one(SearchPanel)
         await wait_for(pilot, lambda: not panel.has_class("open"))
         assert app.focused is app.query_one(Transcript)
-        await wait_for(pilot, lambda: "match 0/" in _status(app))
+        await wait_for(pilot, lambda: re.search(r"· \d+ matches$", _status(app)))
         await pilot.press("n")
         transcript = app.query_one(Transcript)
-        await wait_for(pilot, lambda: "match 1/" in _status(app))
+        await wait_for(pilot, lambda: re.search(r"· match 1 of \d+$", _status(app)))
         assert "sentient" in library.episodes[0].turns[transcript.cursor].text.lower()
 
 

@@ -32,7 +32,7 @@ def _episodes_in_tree(app: EarmarkApp) -> list[str]:
 async def _palette(pilot, app: EarmarkApp, command: str) -> None:  # type: ignore[no-untyped-def]
     await pilot.press("ctrl+p")
     await wait_for(pilot, lambda: app.screen.__class__.__name__ == "CommandPalette")
-    await pilot.press(*command[:6])
+    await pilot.press(*command)  # whole: "Follow" alone also finds the player's "Follow the voice"
     await wait_for(pilot, lambda: command in _screen_text(app))
     await pilot.press("enter")
 

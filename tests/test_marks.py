@@ -22,7 +22,7 @@ from tui.screens.note_editor import NoteEditorScreen
 from tui.widgets.chapter_tree import ChapterTree
 from tui.widgets.search_panel import SearchPanel
 from tui.widgets.side_pane import SidePane
-from tui.widgets.transcript import BOOKMARK, Transcript
+from tui.widgets.transcript import BOOKMARK, NOTED, Transcript
 
 EPISODE = DEFAULT_EPISODE_DIR.name
 
@@ -90,6 +90,29 @@ async def test_quitting_while_the_index_opens_is_quiet(library: Library) -> None
     assert app.search_index is not late
 
 
+async def test_a_turn_with_your_note_is_marked_in_the_margin(library: Library) -> None:
+    """✎ beside a turn with a note of yours; bookmarked as well, ★ on its header line and ✎ on
+    the line below it."""
+    app = EarmarkApp(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        transcript = app.query_one(Transcript)
+        await wait_for(pilot, lambda: transcript._layout is not None)
+
+        def margin() -> list[str]:
+            return [transcript.render_line(y).text[:8] for y in range(12)]
+
+        assert NOTED not in "".join(margin())
+        await pilot.press("j", "c")
+        await wait_for(pilot, lambda: isinstance(app.screen, NoteEditorScreen))
+        await pilot.press(*"mine", "ctrl+s")
+        await wait_for(pilot, lambda: NOTED in "".join(margin()))
+        await pilot.press("b")
+        await wait_for(pilot, lambda: BOOKMARK in "".join(margin()))
+        rows = margin()
+        star = next(i for i, row in enumerate(rows) if BOOKMARK in row)
+        assert NOTED in rows[star + 1] and NOTED not in rows[star]
+
+
 async def test_bookmarks_toggle_list_jump_and_delete(library: Library) -> None:
     app = EarmarkApp(library)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -98,8 +121,10 @@ async def test_bookmarks_toggle_list_jump_and_delete(library: Library) -> None:
         await wait_for(pilot, lambda: BOOKMARK in _transcript_text(app))
         await pilot.press("G", "b")
         await wait_for(pilot, lambda: len(saved().bookmarks()) == 2)
-        await pilot.press("g", "b", "b")  # on and off again
+        await pilot.press("g", "b", "b")  # on and off again, and said so each time
         await wait_for(pilot, lambda: [b.turn for b in saved().bookmarks()] == [1, 132])
+        said = [notification.message for notification in app._notifications]
+        assert said[-2:] == ["Bookmarked.", "Bookmark removed."]
 
         await pilot.press("B")
         await wait_for(pilot, lambda: isinstance(app.screen, BookmarksScreen))

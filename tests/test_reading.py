@@ -9,6 +9,7 @@ import pytest
 from index.library import Library
 from index.marks import UserData
 from index.reading import Reading
+from index.search import Hit
 from tests.seeds import DEFAULT_EPISODE_DIR
 
 EPISODE = DEFAULT_EPISODE_DIR.name
@@ -104,21 +105,47 @@ def test_percent_read_by_turns_without_times(tmp_path: Path, userdata: UserData)
     assert reading.turn_at(10) is None  # a transcript without times has no turn at a time
 
 
-def test_matches_step_and_wrap(reading: Reading, library: Library) -> None:
+def _hit(kind: str, item: str, chapter: int | None = None) -> Hit:
+    return Hit(item, kind, EPISODE, chapter, None, None, "", 1.0, "", ())
+
+
+def test_matches_are_the_searchs_hits_in_reading_order(reading: Reading) -> None:
+    """n/N step through the turns of the search's hits: a turn's, a chapter's first turn, a
+    placed note's turn; a note about the whole episode and a chapter without turns are none."""
     from index.search import Marks
 
-    reading.light(Marks(terms=frozenset({"sentient"})))
-    matches = reading.matches
-    assert len(matches) >= 2
-    assert all("sentient" in reading.episode.turns[t].text.lower() for t in matches)
-    assert reading.match_position() == 0
-    assert reading.next_match(+1) == matches[0]
-    reading.move_to(matches[-1])
-    assert reading.match_position() == len(matches)
-    assert reading.next_match(+1) == matches[0]  # wraps round
-    assert reading.next_match(-1) == matches[-2]
-    reading.light(None)
-    assert reading.matches == () and reading.next_match(+1) is None
+    placed = next(n for n in reading.episode.notes if n.related and n.related[0].turn)
+    whole = next(n for n in reading.episode.notes if not n.related)
+    reading.light("research", Marks(terms=frozenset({"research"})))
+    assert reading.matches is None and reading.match_number() is None  # not known yet
+    assert reading.next_match(+1) is None
+    hits = [
+        _hit("turn", f"{EPISODE}/t/40"),
+        _hit("chapter", f"{EPISODE}/c/1", chapter=1),
+        _hit(placed.kind, placed.id),
+        _hit(whole.kind, whole.id),
+        _hit("chapter", f"{EPISODE}/c/99", chapter=99),
+        _hit("turn", f"{EPISODE}/t/40"),  # twice: one match
+    ]
+    assert not reading.take_hits("other words", EPISODE, hits)  # a stale answer is dropped
+    assert not reading.take_hits("research", "another-episode", hits)
+    assert reading.take_hits("research", EPISODE, hits)
+    expected = sorted({40, reading.first_turn(1), placed.related[0].turn})
+    assert reading.matches == tuple(expected)
+
+    assert reading.match_number() is None  # at the first turn, which is not one
+    assert reading.next_match(+1) == (expected[0], False)
+    assert reading.next_match(-1) == (expected[-1], True)  # wraps round to the last
+    reading.move_to(expected[1])
+    assert reading.match_number() == 2
+    reading.move_to(expected[-1])
+    assert reading.next_match(+1) == (expected[0], True)
+    assert reading.next_match(-1) == (expected[-2], False)
+
+    reading.save_note(None, "A thought")  # your notes changed: the matches are searched again
+    assert reading.matches is None
+    reading.light("", None)
+    assert reading.matches == () and reading.lit is None and reading.next_match(+1) is None
 
 
 def test_bookmarks(reading: Reading, userdata: UserData) -> None:
@@ -127,7 +154,9 @@ def test_bookmarks(reading: Reading, userdata: UserData) -> None:
     assert reading.bookmarks == {4}
     (row,) = reading.bookmark_rows()
     assert (row.episode, row.turn, row.time) == (EPISODE, 4, "00:00:26")
-    assert row.excerpt == reading.episode.turns[4].text[:100].replace("\n", " ")
+    text = " ".join(reading.episode.turns[4].text.split())
+    assert len(text) > 100 and row.excerpt.endswith("…") and len(row.excerpt) <= 100
+    assert text.startswith(row.excerpt.removesuffix("…"))
     assert reading.toggle_bookmark() is False
     assert reading.bookmarks == frozenset() and userdata.bookmarks() == []
     reading.toggle_bookmark()

@@ -169,6 +169,18 @@ def test_episode_filter_keeps_that_episode(two: SearchIndex) -> None:
     assert {hit.episode for hit in two.search("research -episode:second").hits} == {"first"}
 
 
+def test_a_search_of_one_episode_finds_all_its_hits_and_no_others(two: SearchIndex) -> None:
+    """What n/N step through: every hit in the episode, however many, whatever the query."""
+    for query in ("research", 'speaker:ilya "age of research"', "valid", "the"):
+        everywhere = two.search(query, None, time_limit=5).hits
+        assert everywhere, query
+        first = two.search(query, None, episode="first", time_limit=5)
+        assert not first.timed_out
+        assert {hit.id for hit in first.hits} == {h.id for h in everywhere if h.episode == "first"}
+    assert len(two.search("the", None, episode="first", time_limit=5).hits) > 100
+    assert two.search("research", None, episode="no-such-episode").hits == ()
+
+
 def test_phrase_finds_the_words_in_a_row(two: SearchIndex, texts: dict[str, str]) -> None:
     hits = two.search('"age of research"').hits
     assert hits

@@ -119,7 +119,8 @@ def terminal(start_terminal: Start) -> Terminal:
 
 def test_read_search_jump_resize_quit(terminal: Terminal) -> None:
     start = time.monotonic()
-    terminal.wait_for(lambda s: "00:00:00  Ilya Sutskever" in s and "Research taste" in s)
+    # The tree's last chapter (cut to the tree's width at 120 columns beside the side pane).
+    terminal.wait_for(lambda s: "00:00:00  Ilya Sutskever" in s and "1:32:42 Research" in s)
     first_paint = time.monotonic() - start
     assert first_paint < 10  # a generous bound for a loaded machine; make bench measures it
 
@@ -146,7 +147,7 @@ def test_read_search_jump_resize_quit(terminal: Terminal) -> None:
     terminal.tmux("resize-window", "-t", terminal.name, "-x", "60", "-y", "20")
     terminal.wait_for(lambda s: len(s.splitlines()) <= 20)
     terminal.tmux("resize-window", "-t", terminal.name, "-x", "120", "-y", "40")
-    terminal.wait_for(lambda s: "Research taste" in s)
+    terminal.wait_for(lambda s: "1:32:42 Research" in s)
 
     _quit(terminal)
     assert "Traceback" not in terminal.screen()
@@ -221,8 +222,8 @@ def test_marks_come_back_and_export(start_terminal: Start, earmark_home: Path) -
     again.wait_for(lambda s: "Your note" in s and "typed in tmux" in s)
     again.send("Escape")
     # Escape followed too soon by another key arrives as alt+key: wait until it has acted (the
-    # panel closes and the terms are lit: the note's words are not in the transcript).
-    again.wait_for(lambda s: "· no matches" in s.splitlines()[-2])
+    # panel closes and n counts the search's hits in the episode: the note, on its turn).
+    again.wait_for(lambda s: "· 1 match" in s.splitlines()[-2])
     _quit(again)
 
     exported = subprocess.run(
@@ -253,6 +254,25 @@ def test_reopening_shows_the_turn_read_last(start_terminal: Start) -> None:
     assert "00:00:00  Ilya Sutskever" not in screen
     assert "One consequence of the age of scaling" in screen
     _quit(again)
+
+
+def test_n_counts_the_hits_of_a_fielded_query(terminal: Terminal) -> None:
+    """`speaker:ilya "age of research"`: 3 results, and n steps through those 3 (the status
+    said `match 0/16` when n stepped through every turn holding a lit word)."""
+    terminal.wait_for(lambda s: "00:00:00  Ilya Sutskever" in s)
+    terminal.send("/")
+    terminal.wait_for(lambda s: "Search everything" in s)
+    terminal.send('speaker:ilya "age of research"', literal=True)
+    terminal.wait_for(lambda s: "3 results" in s)
+    terminal.send("Enter")
+    times = []
+    for number in (1, 2, 3, 1):
+        if number != 1 or times:
+            terminal.send("n")
+        status = terminal.wait_for(lambda s, n=number: f"match {n} of 3" in s.splitlines()[-2])
+        times.append(re.findall(r"\d\d:\d\d:\d\d", status.splitlines()[-2])[-1])
+    assert times[:3] == sorted(set(times[:3])) and times[3] == times[0]  # in order, then wraps
+    _quit(terminal)
 
 
 def _descendants(pid: str) -> dict[str, str]:

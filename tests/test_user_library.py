@@ -62,6 +62,14 @@ def test_a_removed_bundled_episode_stays_removed() -> None:
     assert list(open_user_library().iterdir()) == []
 
 
+def test_a_summary_counts_in_words(tmp_path: Path) -> None:
+    """One caption without a speaker: ``1 turn, 0 speakers``, not ``1 turns``."""
+    captions = tmp_path / "one.srt"
+    captions.write_text("1\n00:00:01,000 --> 00:00:04,000\nJust one line.\n", encoding="utf-8")
+    (added,) = add_files(open_user_library(), [captions], "One line").files
+    assert added.summary == "SRT captions: 1 turn, 0 speakers"
+
+
 def test_add_makes_an_episode_from_transcript_and_chapter_list(description: Path) -> None:
     root = open_user_library()
     addition = add_files(root, [SRT, description], "Ten rookie mistakes")

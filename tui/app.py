@@ -11,21 +11,24 @@ on the start-up path, and the UI thread never searches it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import suppress
+from dataclasses import dataclass, replace
+from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.cells import cell_len
 from rich.text import Text
 from textual import events, work
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.css.query import NoMatches
 from textual.geometry import Size
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 from textual.worker import get_current_worker
 
 from index.errors import EarmarkError
@@ -34,11 +37,15 @@ from index.marks import quote
 from index.model import Episode, Note, Turn
 from index.reading import Reading
 from index.timecode import clock, format_time
+from index.words import counted, shortened
 from tui.commands import ChapterCommands, FeedCommands
+from tui.config import Config, load_config
 from tui.listening import BINDINGS as LISTENING_BINDINGS
 from tui.listening import Listening
 from tui.output import notify
+from tui.pane_widths import SIDE, Pane, share, tree_size
 from tui.widgets.chapter_tree import ChapterTree
+from tui.widgets.footer import FittedFooter
 from tui.widgets.search_panel import SearchPanel
 from tui.widgets.side_pane import SidePane
 from tui.widgets.transcript import Transcript
@@ -49,28 +56,47 @@ if TYPE_CHECKING:
     from index.feeds import FeedReport
     from index.marks import OwnNote
     from index.reading import BookmarkRow
-    from index.search import Marks, SearchIndex
+    from index.search import Marks, Results, SearchIndex
+
+
+# Actions the palette leaves out: moving between panes, and opening the palette itself.
+NOT_IN_PALETTE = frozenset({"focus_next", "focus_previous", "command_palette"})
+# Actions with no key of their own, offered in the palette only: (title, help, action).
+PALETTE_ONLY: tuple[tuple[str, str, str], ...] = (
+    ("Export Markdown", "This episode with your bookmarks and notes, to a file", "export_markdown"),
+)
 
 
 class IndexBuildCancelled(Exception):
     """The app is quitting while the search index is being built."""
 
 
-NARROW_COLUMNS = 100
-TREE_COLUMNS = 70
 STATUS_PADDING = 2
-MIN_SIZE = (40, 10)
 # The reading position is saved this long after the cursor stops moving (and when quitting).
 POSITION_SAVE_DELAY = 0.5
 EXCERPT_CHARS = 100
+# Finding every hit of the lit query in one episode, for n/N: not a keystroke's search.
+MATCHES_TIME_LIMIT = 5.0
 
 
 class ReaderScreen(Screen[None]):
     """The reader's panes. The transcript has the focus from the start: by default the first pane
     that takes it (the tree) did, and was restyled twice (focused, then not) before the first
-    paint."""
+    paint. Below 40×10 it says it is too small (its breakpoints' classes, earmark.tcss); how
+    the width is shared above that is `tui.pane_widths`'."""
 
     AUTO_FOCUS = "#transcript"
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-too-narrow"), (40, "-wide")]
+    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-too-short"), (10, "-tall")]
+
+
+@dataclass(frozen=True, slots=True)
+class PaneChoice:
+    """Whether the person wants a pane shown, and when they last said so (a count of `s` and
+    `T` presses; 0: the settings')."""
+
+    shown: bool
+    asked: int = 0
 
 
 class EarmarkApp(App[None]):
@@ -78,42 +104,80 @@ class EarmarkApp(App[None]):
     TITLE = "earmark"
     COMMANDS = App.COMMANDS | {ChapterCommands, FeedCommands}
 
+    # Each action's description is its name in the footer, help and the palette; its tooltip,
+    # what it does in the palette's line below the name.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "search", "Search", id="app.search"),
-        Binding("n", "next_match", "Next match", id="app.next_match"),
-        Binding("N", "previous_match", "Previous match", id="app.previous_match", show=False),
+        Binding(
+            "slash", "search", "Search", id="app.search",
+            tooltip='Words, "phrases", speaker:ilya, kind:comment, in the whole library',
+        ),
+        Binding(
+            "n", "next_match", "Next match", id="app.next_match",
+            tooltip="The next hit of the search in this episode",
+        ),
+        Binding(
+            "N", "previous_match", "Previous match", id="app.previous_match", show=False,
+            tooltip="The previous hit of the search in this episode",
+        ),
         Binding("right_square_bracket", "next_chapter", "Next chapter", id="app.next_chapter"),
         Binding(
-            "left_square_bracket", "previous_chapter", "Previous chapter", id="app.previous_chapter"
+            "left_square_bracket", "previous_chapter", "Previous chapter",
+            id="app.previous_chapter", tooltip="The start of this chapter, then the one before",
         ),
-        Binding("t", "go_to_time", "Go to time", id="app.go_to_time"),
-        Binding("b", "toggle_bookmark", "Bookmark", id="app.bookmark"),
-        Binding("B", "bookmarks", "List bookmarks", id="app.bookmarks", show=False),
-        Binding("c", "write_note", "Write a note", id="app.write_note"),
-        Binding("y", "copy_quote", "Copy as quote", id="app.copy_quote", show=False),
-        Binding("s", "toggle_side_pane", "Side pane", id="app.toggle_side_pane"),
+        Binding(
+            "t", "go_to_time", "Go to time", id="app.go_to_time",
+            tooltip="25:13, 1:02:03, 1h5m or a link with t=",
+        ),
+        Binding(
+            "b", "toggle_bookmark", "Bookmark", id="app.bookmark",
+            tooltip="Bookmark the turn you are on, or remove its bookmark",
+        ),
+        Binding(
+            "B", "bookmarks", "List bookmarks", id="app.bookmarks", show=False,
+            tooltip="Your bookmarks in every episode: go to one, or delete it",
+        ),
+        Binding(
+            "c", "write_note", "Write a note", id="app.write_note",
+            tooltip="A note of yours on the turn you are on",
+        ),
+        Binding(
+            "y", "copy_quote", "Copy as quote", id="app.copy_quote", show=False,
+            tooltip="The turn, with a citation that links to its moment",
+        ),
+        Binding(
+            "s", "toggle_side_pane", "Side pane", id="app.toggle_side_pane",
+            tooltip="Show or hide what was written about the passage",
+        ),
+        Binding(
+            "T", "toggle_tree", "Chapter tree", id="app.toggle_tree", show=False,
+            tooltip="Show or hide the episodes and their chapters",
+        ),
         Binding("tab", "focus_next", "Next pane", id="app.focus_next", show=False),
         Binding(
             "shift+tab", "focus_previous", "Previous pane", id="app.focus_previous", show=False
         ),
         Binding(
-            "ctrl+p",
-            "command_palette",
-            "Chapters, episodes, commands",
-            id="app.palette",
+            "ctrl+p", "command_palette", "Chapters, episodes, commands", id="app.palette",
             show=False,
         ),
         *LISTENING_BINDINGS,
-        Binding("question_mark,f1", "help", "Help", id="app.help"),
+        Binding("question_mark,f1", "help", "Help", id="app.help", tooltip="Every key"),
         Binding("q", "quit", "Quit", id="app.quit"),
-    ]
+    ]  # fmt: skip
 
-    def __init__(self, library: Library, reading: Reading | None = None) -> None:
+    def __init__(
+        self, library: Library, reading: Reading | None = None, config: Config | None = None
+    ) -> None:
+        """``config``: the settings (default: the person's file, `tui.config`)."""
         super().__init__()
         self.reading = reading or Reading.of(library)
+        self.config = config or load_config()
         self._position_timer: Timer | None = None
         self.search_index: SearchIndex | None = None
-        self._side_pane_wanted: bool | None = None
+        self._tree_choice = PaneChoice(self.config.settings.tree)
+        self._side_choice = PaneChoice(self.config.settings.side_pane)
+        self._side_even_empty: str | None = None  # an episode with no notes, side pane asked for
+        self._keys_set: dict[str, str] = {}  # the settings' keys, by binding id
         self.listening = Listening(self, changed=self._update_status)
 
     @property
@@ -141,13 +205,14 @@ class EarmarkApp(App[None]):
         yield SearchPanel(self.chapter_title, id="search")
         with Horizontal(id="main"):
             yield ChapterTree(id="tree")
-            yield Transcript(id="transcript")
+            yield Transcript(measure=self.config.settings.text_width, id="transcript")
             yield SidePane(id="side")
         yield Static(id="status")
         yield Static(Text("The terminal is too small for earmark: make it larger."), id="too-small")
-        yield Footer()
+        yield FittedFooter()
 
     def on_mount(self) -> None:
+        self._apply_settings()
         self.query_one(ChapterTree).show_library(self.library.infos)
         if (first := self.reading.first_episode()) is not None:
             self._show_episode(first)
@@ -162,6 +227,28 @@ class EarmarkApp(App[None]):
                 f"…and {more} more (see `earmark export`)", severity="warning", markup=False
             )
         self.call_after_refresh(self._open_search_index)
+
+    def _apply_settings(self) -> None:
+        """The settings' theme and keys (their other choices are read where they apply): what
+        is wrong is said, one line each, and the rest applies."""
+        settings, where = self.config.settings, self.config.path
+        problems = list(self.config.problems)
+        if settings.theme in self.available_themes:
+            self.theme = settings.theme
+        else:
+            problems.append(f"{where}: theme: no theme called {settings.theme!r}; ignored")
+        if settings.keys:
+            known = self.binding_keys()
+            for binding_id, keys in settings.keys.items():
+                if binding_id in known:
+                    self._keys_set[binding_id] = keys
+                else:
+                    problems.append(
+                        f"{where}: keys: no binding {binding_id!r} (earmark config lists them)"
+                    )
+            self.set_keymap(self._keys_set)
+        for problem in problems:
+            notify(self, problem, title="Settings", severity="warning", timeout=15)
 
     # -- showing an episode --------------------------------------------------------------------
 
@@ -178,10 +265,12 @@ class EarmarkApp(App[None]):
         self.title = episode.title
         self.sub_title = episode.show or ""
         transcript = self.query_one(Transcript)
-        transcript.set_bookmarks(self.reading.bookmarks)
+        self._show_marks()
         transcript.set_highlighter(self.reading.lit)
         transcript.show_episode(episode, turn)
         self._keep(self.reading.save_position)  # the episode read last, even if not moved in
+        self._find_matches()  # of the words lit, in this episode
+        self._fit_to_size()  # its notes, or none, decide the side pane
 
     def on_transcript_turn_changed(self, event: Transcript.TurnChanged) -> None:
         episode = self.episode
@@ -206,10 +295,8 @@ class EarmarkApp(App[None]):
         if turn.start is not None:
             where.append(clock(turn.start))
         where.append(f"{self.reading.percent_read()}%")
-        if self.reading.lit is not None:
-            matches = self.reading.matches
-            position = self.reading.match_position()
-            where.append(f"match {position}/{len(matches)}" if matches else "no matches")
+        if (matches := self._match_status()) is not None:
+            where.append(matches)
         # The header shows the title too: on a narrow line it yields its room to the rest.
         rest = " · ".join(where)
         room = self.size.width - STATUS_PADDING - cell_len(rest) - len(" · ")
@@ -263,13 +350,13 @@ class EarmarkApp(App[None]):
         if self.library.info(hit.episode) is None:  # an index searched read-only may be behind
             self.notify("That episode is no longer in the library.", timeout=4)
             return
-        self._light(event.query, event.marks)
         if hit.kind == "chapter":
             self.go_to_chapter(hit.episode, hit.chapter)
         elif hit.turn is not None:
             self._show_episode(hit.episode, hit.turn)
         elif note := self.reading.find_note(hit.episode, hit.id):
             self._go_to_note(hit.episode, note)
+        self._light(event.query, event.marks)  # in the hit's episode
         self.query_one(Transcript).focus()
 
     def on_search_panel_closed(self, event: SearchPanel.Closed) -> None:
@@ -281,11 +368,45 @@ class EarmarkApp(App[None]):
     # -- lit terms and n/N ---------------------------------------------------------------------
 
     def _light(self, query: str, marks: Marks | None) -> None:
-        """Light a query's terms (``marks``, from its search) in the transcript and find the
-        turns that hold them."""
-        self.reading.light(marks if query.strip() else None)
+        """Light a query's words (``marks``, from its search) in the transcript, then find its
+        hits in the episode shown: the matches n/N step through."""
+        self.reading.light(query, marks)
         self.query_one(Transcript).set_highlighter(self.reading.lit)
         self._update_status()
+        self._find_matches()
+
+    def _find_matches(self) -> None:
+        """Search the lit query's hits in the episode shown (a thread), unless they are known."""
+        episode = self.episode
+        if self.reading.matches is None and episode is not None and self.search_index:
+            self._search_matches(self.search_index, self.reading.lit_query, episode.id)
+
+    @work(thread=True, exclusive=True, group="matches")
+    def _search_matches(self, index: SearchIndex, query: str, episode_id: str) -> None:
+        try:
+            found = index.search(query, None, episode=episode_id, time_limit=MATCHES_TIME_LIMIT)
+        except Exception as error:  # e.g. index files removed by another earmark's rebuild
+            self.call_from_thread(self.notify, f"The matches were not found: {error}", markup=False)
+            return
+        if not get_current_worker().is_cancelled:
+            self.call_from_thread(self._matches_found, query, episode_id, found)
+
+    def _matches_found(self, query: str, episode_id: str, found: Results) -> None:
+        if self.reading.take_hits(query, episode_id, found.hits):
+            self._update_status()
+            if found.timed_out:
+                self.notify("Only the matches found in time are counted.", timeout=4)
+
+    def _match_status(self) -> str | None:
+        """``match 2 of 3`` on a match, ``3 matches`` elsewhere; None when nothing is lit."""
+        if self.reading.lit is None:
+            return None
+        matches = self.reading.matches
+        if matches is None:
+            return "finding matches…"
+        if (number := self.reading.match_number()) is not None:
+            return f"match {number} of {len(matches)}"
+        return counted(len(matches), "match", "matches")
 
     def action_next_match(self) -> None:
         self._step_match(+1)
@@ -294,16 +415,20 @@ class EarmarkApp(App[None]):
         self._step_match(-1)
 
     def _step_match(self, direction: int) -> None:
-        target = self.here.next_match(direction)
-        if target is None:
-            lit = self.reading.lit is not None
-            self.notify(
-                "No matches in this episode."
-                if lit
-                else "No search terms to find: press / to search.",
-                timeout=3,
-            )
+        step = self.here.next_match(direction)
+        if step is None:
+            if self.reading.lit is None:
+                message = "No search terms to find: press / to search."
+            elif self.reading.matches is None:
+                message = "Still finding the matches…"
+            else:
+                message = "No matches in this episode."
+            self.notify(message, timeout=3)
             return
+        target, wrapped = step
+        if wrapped:
+            where = "first" if direction > 0 else "last"
+            self.notify(f"Wrapped to the {where} match.", timeout=2)
         self.query_one(Transcript).go_to_turn(target)
 
     # -- other actions -------------------------------------------------------------------------
@@ -368,7 +493,7 @@ class EarmarkApp(App[None]):
         except EarmarkError as error:
             self._not_saved(error)
             return
-        self.query_one(Transcript).set_bookmarks(self.reading.bookmarks)
+        self._show_marks()
         self.notify("Bookmarked." if marked else "Bookmark removed.", timeout=2)
 
     def action_bookmarks(self) -> None:
@@ -376,7 +501,7 @@ class EarmarkApp(App[None]):
 
         def delete(row: BookmarkRow) -> None:
             if self._keep(lambda: self.reading.delete_bookmark(row.episode, row.turn)):
-                self.query_one(Transcript).set_bookmarks(self.reading.bookmarks)
+                self._show_marks()
 
         def jump(row: BookmarkRow | None) -> None:
             if row is not None and self.library.info(row.episode) is not None:
@@ -416,7 +541,8 @@ class EarmarkApp(App[None]):
             about = "About a passage no longer in the transcript"
         else:
             when = f" at {clock(turn.start)}" if turn.start is not None else ""
-            about = f"About {turn.speaker or 'this turn'}{when}: {turn.text[:EXCERPT_CHARS]}"
+            excerpt = shortened(turn.text, EXCERPT_CHARS)
+            about = f"About {turn.speaker or 'this turn'}{when}: {excerpt}"
 
         def saved(text: str | None) -> None:
             if text is None:
@@ -434,7 +560,13 @@ class EarmarkApp(App[None]):
         original = own.text if own else ""
         self.push_screen(NoteEditorScreen(about, original), saved)
 
+    def _show_marks(self) -> None:
+        """Your bookmarks and notes, in the transcript's margin."""
+        self.query_one(Transcript).set_marks(self.reading.bookmarks, self.reading.noted)
+
     def _own_notes_changed(self) -> None:
+        self._show_marks()
+        self._fit_to_size()  # the first note of an episode brings the side pane
         if self.reading.related is not None:
             self.query_one(SidePane).show_turn(self.reading.related, self.here.turn)
         self._index_own_notes(self.reading.all_own_notes())
@@ -444,6 +576,8 @@ class EarmarkApp(App[None]):
         """Make the reader's notes searchable at once (a small Whoosh commit, off the UI)."""
         if self.search_index is not None:
             self.search_index.sync_own_notes(self.library, notes)
+            if self.reading.matches is None:  # your notes changed: one may be a match now
+                self.call_from_thread(self._find_matches)
 
     def action_copy_quote(self) -> None:
         turn = self.here.current
@@ -452,26 +586,97 @@ class EarmarkApp(App[None]):
         self.copy_to_clipboard(quote(self.episode, turn))
         self.notify("Copied the turn as a quote, with its citation.", timeout=3)
 
+    def action_export_markdown(self) -> None:
+        from tui.screens.export_markdown import ExportMarkdownScreen
+
+        episode = self.episode
+        if episode is None:
+            return
+
+        def write(path: Path | None) -> None:
+            if path is not None and self._keep(lambda: self.reading.export_markdown(path)):
+                notify(self, f"Exported to {path}", timeout=6)
+
+        self.push_screen(ExportMarkdownScreen(Path.cwd() / f"{episode.id}.md"), write)
+
     def action_toggle_side_pane(self) -> None:
-        side = self.query_one(SidePane)
-        self._side_pane_wanted = not side.display
+        shown = not self.query_one(SidePane).display
+        self._side_choice = PaneChoice(shown, self._asks() + 1)
+        episode = self.episode
+        self._side_even_empty = episode.id if shown and episode and not episode.notes else None
         self._fit_to_size()
+
+    def action_toggle_tree(self) -> None:
+        tree = self.query_one(ChapterTree)
+        if not tree.worth_showing:
+            self.notify("There are no chapters to list: one episode, without chapters.")
+            return
+        self._tree_choice = PaneChoice(not tree.display, self._asks() + 1)
+        self._fit_to_size()
+
+    def _asks(self) -> int:
+        return max(self._tree_choice.asked, self._side_choice.asked)
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen
 
-        self.push_screen(HelpScreen(self.key_groups()))
+        self.push_screen(HelpScreen(self.key_groups(self._keys_set)))
 
     @classmethod
-    def key_groups(cls) -> list[tuple[str, list[BindingType]]]:
-        """Every pane's bindings under the heading of where they work (help, README)."""
+    def key_groups(
+        cls, keys: Mapping[str, str] | None = None
+    ) -> list[tuple[str, list[BindingType]]]:
+        """Every pane's bindings under the heading of where they work (help, README), with
+        the ``keys`` set for some binding ids instead of their own."""
         panes = (cls, Transcript, SearchPanel, SidePane, ChapterTree)
         from tui.screens.bookmarks import BookmarksScreen
         from tui.screens.help import KEY_GROUPS
         from tui.screens.note_editor import NoteEditorScreen
 
         classes = {c.__name__: c for c in (*panes, BookmarksScreen, NoteEditorScreen)}
-        return [(title, list(classes[name].BINDINGS)) for title, name in KEY_GROUPS]
+        return [
+            (title, [_with_keys(binding, keys or {}) for binding in classes[name].BINDINGS])
+            for title, name in KEY_GROUPS
+        ]
+
+    @classmethod
+    def binding_keys(cls) -> dict[str, str]:
+        """Every binding's keys by its id, the reader's and its dialogs' (what the settings
+        may change; ``earmark config`` lists them)."""
+        from tui.screens.ask import AskScreen
+        from tui.screens.confirm import ConfirmScreen
+        from tui.screens.export_markdown import ExportMarkdownScreen
+        from tui.screens.help import HelpScreen
+
+        groups = [bindings for _, bindings in cls.key_groups()]
+        dialogs = (AskScreen, ConfirmScreen, ExportMarkdownScreen, HelpScreen)
+        groups += [dialog.BINDINGS for dialog in dialogs]
+        return {
+            b.id: b.key for bindings in groups for b in bindings if isinstance(b, Binding) and b.id
+        }
+
+    # -- the command palette -------------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Every action of the reader, by the words of its binding (`palette_actions`), then
+        Textual's own (Theme, Screenshot…) but the two the reader's replace (Quit, Keys)."""
+        for title, help_text, action in self.palette_actions():
+            yield SystemCommand(title, help_text, partial(self.run_action, action))
+        replaced = {"Quit", "Keys"}
+        yield from (c for c in super().get_system_commands(screen) if c.title not in replaced)
+
+    def palette_actions(self) -> list[tuple[str, str, str]]:
+        """(title, help, action) for the palette: each binding of the app with its keys as set,
+        and `PALETTE_ONLY`. A binding added to the app's BINDINGS is in the palette."""
+        from tui.screens.help import key_name
+
+        actions = []
+        for binding in self.key_groups(self._keys_set)[0][1]:
+            if isinstance(binding, Binding) and binding.action not in NOT_IN_PALETTE:
+                keys = " / ".join(key_name(key) for key in binding.key.split(","))
+                help_text = f"{binding.tooltip} · {keys}" if binding.tooltip else keys
+                actions.append((binding.description, help_text, binding.action))
+        return actions + list(PALETTE_ONLY)
 
     # -- listening (tui/listening.py) ---------------------------------------------------------
 
@@ -564,15 +769,34 @@ class EarmarkApp(App[None]):
     def on_resize(self, event: events.Resize) -> None:
         self._fit_to_size(event.size)
 
+    def on_chapter_tree_refit(self, event: ChapterTree.Refit) -> None:
+        self._fit_to_size()
+
     def _fit_to_size(self, size: Size | None = None) -> None:
-        width, height = size or self.size
-        too_small = width < MIN_SIZE[0] or height < MIN_SIZE[1]
-        self.screen.set_class(too_small, "too-small")
-        wide = width >= NARROW_COLUMNS
-        show_side = self._side_pane_wanted if self._side_pane_wanted is not None else wide
-        self.query_one(SidePane).display = show_side
-        # Below NARROW_COLUMNS two panes at most: the transcript and the tree or the side pane.
-        self.query_one(ChapterTree).display = width >= TREE_COLUMNS and (wide or not show_side)
+        """Share the width between the panes (`tui.pane_widths`): the side pane where the
+        episode has notes (or the person asked for it), the tree where it lists something."""
+        width = (size or self.size).width
+        if not width:  # not laid out yet: the first resize does it
+            return
+        tree, side = self.query_one(ChapterTree), self.query_one(SidePane)
+        settings, episode = self.config.settings, self.episode
+        written = episode is not None and (
+            bool(episode.notes) or self._side_even_empty == episode.id
+        )
+        widths = share(
+            width,
+            settings.text_width,
+            tree=Pane(
+                self._tree_choice.shown and tree.worth_showing,
+                self._tree_choice.asked,
+                tree_size(tree.fit_width(), settings.tree_width),
+            ),
+            side=Pane(self._side_choice.shown and written, self._side_choice.asked, SIDE),
+        )
+        for pane, pane_width in ((tree, widths.tree), (side, widths.side)):
+            pane.display = pane_width > 0
+            if pane_width:
+                pane.styles.width = pane_width
         self.call_after_refresh(self._update_status)  # the status line fits the new width
 
     # -- search index --------------------------------------------------------------------------
@@ -609,3 +833,10 @@ class EarmarkApp(App[None]):
         self.search_index = index
         panel.index_ready(index)  # searches what was typed meanwhile
         self._index_own_notes(self.reading.all_own_notes())  # as they are now, written meanwhile
+
+
+def _with_keys(binding: BindingType, keys: Mapping[str, str]) -> BindingType:
+    """``binding`` with the keys the settings give its id, if they do."""
+    if isinstance(binding, Binding) and binding.id in keys:
+        return replace(binding, key=keys[binding.id])
+    return binding

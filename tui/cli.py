@@ -414,13 +414,18 @@ def _userdata() -> UserData:
 
 
 def _config(options: argparse.Namespace) -> int:
-    from tui.config import describe, load_config
+    from tui.config import describe, describe_keys, load_config
 
     config = load_config()
     state = "" if config.path.exists() else " (no such file yet: these are the defaults)"
     say(f"# {config.path}{state}")
     for line in describe(config):
         say(line)
+    from tui.app import EarmarkApp
+
+    say("# Every binding's id and keys (a line under [keys], uncommented, sets them):")
+    for line in describe_keys(EarmarkApp.binding_keys()):
+        say(f"# {line}")
     for problem in config.problems:
         warn(problem)
     return EXIT_OK

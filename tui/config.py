@@ -1,12 +1,12 @@
 """Your settings for the reader: ``config.toml`` in the user config directory (under
 ``$EARMARK_HOME/config`` when that is set)::
 
-    theme = "gruvbox"              # any Textual theme (ctrl+p → "Change theme" lists them)
-    text_width = 88                # the transcript's measure, in columns; the rest is margin
-    tree_width = 36                # the chapter tree's widest, in columns
-    tree = true                    # the chapter tree shown at start (t: hide or show it)
+    theme = "gruvbox"              # any Textual theme (ctrl+p → "Theme" lists them)
+    text_width = 88                # the transcript's widest measure, in columns
+    tree_width = 60                # the chapter tree's widest, in columns
+    tree = true                    # the chapter tree shown at start (T: hide or show it)
     side_pane = true               # the side pane shown at start, where there is room
-    [keys]                         # binding id (shown in help) → keys, as Textual names them
+    [keys]                         # binding id (earmark config lists them) → keys
     "app.next_chapter" = "right_square_bracket,l"
 
 A wrong value is one line naming its key, and the rest of the file still applies; a file that is
@@ -32,7 +32,7 @@ TREE_WIDTHS = (16, 80)
 class Settings:
     theme: str = "textual-dark"
     text_width: int = 88
-    tree_width: int = 36
+    tree_width: int = 60
     tree: bool = True
     side_pane: bool = True
     keys: dict[str, str] = field(default_factory=dict)
@@ -115,8 +115,12 @@ def describe(config: Config) -> list[str]:
         f"side_pane = {str(settings.side_pane).lower()}",
         "[keys]",
     ]
-    lines += [f"{_toml(binding)} = {_toml(keys)}" for binding, keys in settings.keys.items()]
-    return lines
+    return lines + describe_keys(settings.keys)
+
+
+def describe_keys(keys: dict[str, str]) -> list[str]:
+    """Binding ids and their keys, as lines of a TOML table."""
+    return [f"{_toml(binding)} = {_toml(keys)}" for binding, keys in keys.items()]
 
 
 def _toml(text: str) -> str:

@@ -38,15 +38,27 @@ OTHER_EPISODE = "The audio stopped: another episode is open (p plays this one)."
 
 # The app's keys for listening; they work in every pane (Enter on a turn is the transcript's).
 BINDINGS: list[BindingType] = [
-    Binding("p", "play", "Play or pause", id="app.play"),
-    Binding("f", "follow", "Follow the voice", id="app.follow", show=False),
+    Binding(
+        "p", "play", "Play or pause", id="app.play",
+        tooltip="The audio, from the turn you are on",
+    ),
+    Binding(
+        "f", "follow", "Follow the voice", id="app.follow", show=False,
+        tooltip="The cursor follows the turn being said",
+    ),
     Binding("comma", "seek(-10)", "Back 10 s", id="app.back_10s", show=False),
     Binding("full_stop", "seek(10)", "Forward 10 s", id="app.forward_10s", show=False),
     Binding("less_than_sign", "seek(-60)", "Back 1 min", id="app.back_1min", show=False),
     Binding("greater_than_sign", "seek(60)", "Forward 1 min", id="app.forward_1min", show=False),
-    Binding("minus", f"speed({-SPEED_STEP})", "Slower", id="app.slower", show=False),
-    Binding("plus,equals_sign", f"speed({SPEED_STEP})", "Faster", id="app.faster", show=False),
-]
+    Binding(
+        "minus", f"speed({-SPEED_STEP})", "Slower", id="app.slower", show=False,
+        tooltip="The audio's speed, a quarter less",
+    ),
+    Binding(
+        "plus,equals_sign", f"speed({SPEED_STEP})", "Faster", id="app.faster", show=False,
+        tooltip="The audio's speed, a quarter more",
+    ),
+]  # fmt: skip
 
 
 class Listening:

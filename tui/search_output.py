@@ -57,7 +57,7 @@ def print_hits(hits: list[Hit], several_episodes: bool) -> None:
             Text(hit.kind),
             Text(visible(where)),
             Text(_time(hit)),
-            Text(visible(_who(hit))),
+            Text(visible(hit.who)),
             lit_snippet(hit),
         )
     console.print(table)
@@ -65,7 +65,7 @@ def print_hits(hits: list[Hit], several_episodes: bool) -> None:
 
 def _line(hit: Hit) -> Text:
     line = Text(visible(hit.episode), style="bold")
-    for part in (_time(hit), visible(_who(hit))):
+    for part in (_time(hit), visible(hit.who)):
         if part:
             line.append(f"  {part}")
     line.append("  ")
@@ -75,13 +75,6 @@ def _line(hit: Hit) -> Text:
 
 def _time(hit: Hit) -> str:
     return format_time(hit.start) if hit.start is not None else ""
-
-
-def _who(hit: Hit) -> str:
-    """Who said it, or where it comes from; nothing for a transcript whose turns name nobody."""
-    if hit.speaker:
-        return hit.speaker
-    return "" if hit.kind == "turn" else hit.source
 
 
 def lit_snippet(hit: Hit) -> Text:

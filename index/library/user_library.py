@@ -32,6 +32,7 @@ from index.model import Document
 from index.paths import data_dir, default_library
 from index.player import is_media
 from index.text import clean_line
+from index.words import counted
 
 # A new episode folder's name, in bytes of UTF-8: well under a file name's 255, with room for
 # a "-2" and for file systems that keep less (eCryptfs: 143).
@@ -91,11 +92,12 @@ class AddedFile:
         parts = []
         if document.turns:
             speakers = {turn.speaker for turn in document.turns if turn.speaker}
-            parts.append(f"{len(document.turns)} turns, {len(speakers)} speakers")
+            turns = counted(len(document.turns), "turn")
+            parts.append(f"{turns}, {counted(len(speakers), 'speaker')}")
         if document.chapters:
-            parts.append(f"{len(document.chapters)} chapters")
+            parts.append(counted(len(document.chapters), "chapter"))
         if document.notes:
-            parts.append(f"{len(document.notes)} notes")
+            parts.append(counted(len(document.notes), "note"))
         return f"{label}: {', '.join(parts)}" if parts else label
 
 

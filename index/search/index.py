@@ -33,7 +33,7 @@ from typing import Any
 
 from whoosh.collectors import TimeLimit
 from whoosh.index import LockError
-from whoosh.query import Query
+from whoosh.query import And, Query, Term
 
 from index.errors import EarmarkError
 from index.library import Library
@@ -74,6 +74,14 @@ class Hit:
     snippet: str
     highlights: tuple[tuple[int, int], ...]
     chapter_title: str | None = None
+
+    @property
+    def who(self) -> str:
+        """Who said it, or where it comes from; nothing for a transcript's turn that names no
+        speaker (its source, "Transcript", says nothing a turn does not)."""
+        if self.speaker:
+            return self.speaker
+        return "" if self.kind == "turn" else self.source
 
     @property
     def turn(self) -> int | None:
@@ -132,17 +140,36 @@ class SearchIndex:
         return len(self.stamp.episodes)
 
     def search(
-        self, query: str, limit: int = 20, *, time_limit: float = KEYSTROKE_TIME_LIMIT
+        self,
+        query: str,
+        limit: int | None = 20,
+        *,
+        time_limit: float = KEYSTROKE_TIME_LIMIT,
+        episode: str | None = None,
     ) -> Results:
         """The best ``limit`` hits for ``query`` as typed so far, best first, and the marks
         that light its words; when the search runs out of ``time_limit`` (seconds, from now:
-        compiling, ranking), the best of what it found, ``timed_out``."""
+        compiling, ranking), the best of what it found, ``timed_out``. ``limit`` None: every
+        hit. With ``episode``, only that episode's documents are searched (what n/N step
+        through)."""
         deadline = time.perf_counter() + time_limit
         with self._lock:
             compiled = compile_query(query, self._searcher.reader(), deadline)
-            if compiled.query is None or limit <= 0:
+            searched = compiled.query
+            if searched is not None and episode is not None:
+                # A conjunction with the episode's term: its few hundred documents are the
+                # rarest list, so the ranking reads only their postings of the other terms.
+                searched = And([searched, Term("episode", episode)])
+            if limit is None:
+                reader = self._searcher
+                limit = (
+                    reader.doc_count()
+                    if episode is None
+                    else reader.doc_frequency("episode", episode)
+                )
+            if searched is None or limit <= 0:
                 return Results((), compiled.marks, compiled.cut, compiled.notes)
-            ranked, cut = self._rank(compiled.query, limit, deadline)
+            ranked, cut = self._rank(searched, limit, deadline)
             stored_fields = self._searcher.stored_fields
             found = [(stored_fields(docnum), score) for score, docnum in ranked]
         hits = []

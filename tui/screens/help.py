@@ -34,7 +34,7 @@ def key_table(groups: list[tuple[str, list[BindingType]]], key_style: Style) -> 
         table.add_row(Text(title, style="bold underline"), Text(""))
         for binding in bindings:
             if isinstance(binding, Binding) and binding.description:
-                keys = " / ".join(_key_name(key) for key in binding.key.split(","))
+                keys = " / ".join(key_name(key) for key in binding.key.split(","))
                 table.add_row(Text(keys), Text(binding.description))
         table.add_row(Text(""), Text(""))
     return table
@@ -47,12 +47,12 @@ def key_markdown(groups: list[tuple[str, list[BindingType]]]) -> str:
         lines.append(f"| **{title}** | |")
         for binding in bindings:
             if isinstance(binding, Binding) and binding.description:
-                keys = " / ".join(f"`{_key_name(key)}`" for key in binding.key.split(","))
+                keys = " / ".join(f"`{key_name(key)}`" for key in binding.key.split(","))
                 lines.append(f"| {keys} | {binding.description} |")
     return "\n".join(lines)
 
 
-def _key_name(key: str) -> str:
+def key_name(key: str) -> str:
     names = {
         "question_mark": "?",
         "slash": "/",
@@ -78,7 +78,7 @@ class HelpScreen(Dialog[None]):
         max-height: 90%;
     }
     HelpScreen > .help--key {
-        color: $text-warning;
+        color: $text-primary;
         text-style: bold;
     }
     """

@@ -1,10 +1,17 @@
-"""Episodes and their chapters, with start times; the current chapter follows the reading."""
+"""Episodes and their chapters, with start times; the current chapter follows the reading.
+
+The tree is as wide as its chapters' titles need, up to a cap (the app shares the width:
+`fit_width`); a title cut to the tree's width ends in ``…`` and shows whole in the tooltip
+where it is cut. Each time has a space after it, right-aligned to the episode's longest.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.cells import cell_len
+from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.message import Message
@@ -35,6 +42,8 @@ class ChapterTree(Tree[Place]):
         padding: 0 1;
     }
     """
+    # Columns of a line that are not its label: padding (1 + 1) and the border on the right.
+    CHROME = 3
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "select_cursor", "Go to the chapter", id="tree.go", show=False),
@@ -47,6 +56,9 @@ class ChapterTree(Tree[Place]):
             self.place = place
             super().__init__()
 
+    class Refit(Message):
+        """The titles listed changed what width the tree needs (`fit_width`)."""
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(Text("Library"), id=id)
         self.show_root = False
@@ -55,6 +67,7 @@ class ChapterTree(Tree[Place]):
         self._episodes: dict[str, TreeNode[Place]] = {}
         self._infos: dict[str, EpisodeInfo] = {}
         self._current: tuple[str, int] | None = None  # the chapter being read
+        self._widest_chapter = 0  # the longest chapter line listed, guides included
 
     def show_library(self, infos: tuple[EpisodeInfo, ...]) -> None:
         """One node per episode; its chapters are added when it is first expanded, so a library
@@ -63,6 +76,7 @@ class ChapterTree(Tree[Place]):
         self.clear()
         self._chapters.clear()
         self._episodes.clear()
+        self._widest_chapter = 0
         self._infos = {info.id: info for info in infos}
         expand_all = len(infos) <= EXPAND_ALL_UP_TO
         for info in infos[:EPISODES_BEFORE_FIRST_PAINT]:
@@ -93,11 +107,55 @@ class ChapterTree(Tree[Place]):
         place = node.data
         if place is None or node.children:
             return False
-        for chapter in self._infos[place.episode].chapters:
-            label = Text.assemble((format_time(chapter.start).rjust(7), "dim"), "  ", chapter.title)
+        chapters = self._infos[place.episode].chapters
+        times = [format_time(chapter.start) for chapter in chapters]
+        time_width = max(map(len, times), default=0)
+        for chapter, time in zip(chapters, times, strict=True):
+            label = Text.assemble((time.rjust(time_width), "dim"), " ", chapter.title)
             leaf = node.add_leaf(label, Place(place.episode, chapter.index))
             self._chapters[(place.episode, chapter.index)] = leaf
+            self._widest_chapter = max(self._widest_chapter, self.guide_depth + label.cell_len)
+        if chapters:
+            self.post_message(self.Refit())
         return True
+
+    @property
+    def worth_showing(self) -> bool:
+        """Whether it lists anywhere to go: more than one episode, or than one chapter (an
+        episode without chapters has one, the whole transcript)."""
+        return len(self._infos) > 1 or any(len(info.chapters) > 1 for info in self._infos.values())
+
+    def fit_width(self) -> int:
+        """The width that shows every chapter title listed whole (without chapters, every
+        episode's title), scrollbar and chrome included."""
+        widest = self._widest_chapter or max(
+            (cell_len(self.ICON_NODE + info.title) for info in self._infos.values()), default=0
+        )
+        return widest + self.CHROME + self.scrollbar_size_vertical
+
+    def watch_show_vertical_scrollbar(self, shown: bool) -> None:
+        self.post_message(self.Refit())  # its scrollbar takes room from the titles
+
+    def render_label(self, node: TreeNode[Place], base_style: Style, style: Style) -> Text:
+        """The label, cut with ``…`` where the tree is too narrow for it."""
+        label = super().render_label(node, base_style, style)
+        if self._is_cut(node, label):
+            label.truncate(self._label_room(node), overflow="ellipsis")
+        return label
+
+    def _label_room(self, node: TreeNode[Place]) -> int:
+        guides = 0 if node.parent is self.root else self.guide_depth
+        return self.scrollable_content_region.width - guides
+
+    def _is_cut(self, node: TreeNode[Place], label: Text | None = None) -> bool:
+        label = label or super().render_label(node, Style.null(), Style.null())
+        return 0 < self._label_room(node) < label.cell_len
+
+    def watch_hover_line(self, previous: int, line: int) -> None:
+        """The whole title, as a tooltip, where the tree cut it."""
+        super().watch_hover_line(previous, line)
+        node = self._get_node(line)
+        self.tooltip = Text(str(node.label)) if node and self._is_cut(node) else None
 
     def on_tree_node_expanded(self, event: Tree.NodeExpanded[Place]) -> None:
         event.stop()

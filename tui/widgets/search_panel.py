@@ -28,6 +28,7 @@ from textual.worker import get_current_worker
 
 from index.text import visible
 from index.timecode import format_time
+from index.words import counted
 
 if TYPE_CHECKING:
     from index.search import Hit, Marks, Results, SearchIndex
@@ -235,7 +236,9 @@ class SearchPanel(Vertical):
         if answer is None:
             self._set_status("")
         else:
-            count = f"{len(hits)}{'+' if len(hits) == RESULT_LIMIT else ''} results"
+            count = counted(len(hits), "result")
+            if len(hits) == RESULT_LIMIT:  # the panel shows the best; there may be more
+                count = count.replace(" ", "+ ", 1)
             self._set_status(" · ".join([count if hits else "No results", *answer.notes]))
         if not self.has_class("open"):
             self._post_terms()
@@ -247,8 +250,8 @@ class SearchPanel(Vertical):
         where = [KIND_LABELS.get(hit.kind, hit.kind), self._chapter_title(hit.episode, hit.chapter)]
         if hit.start is not None:
             where.append(format_time(hit.start))
-        if who := hit.speaker or hit.source:
-            where.append(who)
+        if hit.who:
+            where.append(hit.who)
         text = Text(" · ".join(part for part in where if part), style="dim")
         text.append("\n")
         snippet = Text(hit.snippet)

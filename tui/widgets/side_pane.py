@@ -10,8 +10,10 @@ note is placed on.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import ClassVar
 
+from rich.console import Console
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.message import Message
@@ -21,8 +23,10 @@ from textual.widgets.option_list import Option
 from index.linking import RelatedNotes, evidence_words
 from index.model import Link, Note
 from index.timecode import format_time
+from index.words import counted, shortened
 
 FOLDED_CHARS = 240
+UNFOLD_HINT = "o unfolds"
 EPISODE_WIDE = "episode-wide"
 
 
@@ -45,7 +49,7 @@ class SidePane(OptionList):
         scrollbar-gutter: stable;
     }
     SidePane > .option-list--option-disabled {
-        color: $text-accent;
+        color: $text-primary;
         text-style: bold;
     }
     """
@@ -81,6 +85,7 @@ class SidePane(OptionList):
         self._unfolded: set[str] = set()
         self._episode_wide_open = False
         self._turn = 0
+        self._built_for = 0  # the width the items were made for
 
     def show_turn(self, related: RelatedNotes, turn: int, *, keep: str | None = None) -> None:
         """Show the notes for ``turn`` (new ``related``: the notes changed); ``keep`` is a note
@@ -95,6 +100,7 @@ class SidePane(OptionList):
 
     def _rebuild(self, keep: str | None) -> None:
         assert self._related is not None
+        self._built_for = self._option_width
         groups = self._related.for_turn(self._turn)
         highlighted = keep or self._highlighted_note_id()
         self.clear_options()
@@ -114,7 +120,9 @@ class SidePane(OptionList):
             )
         if groups.episode:
             arrow = "▼" if self._episode_wide_open else "▶"
-            label = f"{arrow} The whole episode ({len(groups.episode)}) · w"
+            verb = "closes" if self._episode_wide_open else "opens"
+            count = counted(len(groups.episode), "note")
+            label = f"{arrow} The whole episode: {count} · w {verb}"
             options.append(Option(Text(label), id=EPISODE_WIDE))
             if self._episode_wide_open:
                 for note in groups.episode:
@@ -135,8 +143,19 @@ class SidePane(OptionList):
             points_to=where if pointing and not own else None,
             said_at=where if own else None,
             unfolded=note.id in self._unfolded,
+            width=self._option_width,
         )
         return Option(text, id=note.id)
+
+    @property
+    def _option_width(self) -> int:
+        """The columns an item's text is wrapped to (as `OptionList` measures them)."""
+        padding = self.get_component_styles("option-list--option").padding.width
+        return self.scrollable_content_region.width - self._get_left_gutter_width() - padding
+
+    def on_resize(self) -> None:
+        if self._related is not None and self._option_width != self._built_for:
+            self._rebuild(None)  # the unfold hints are placed for the width
 
     def _highlighted_note_id(self) -> str | None:
         if self.highlighted is None or self.highlighted >= self.option_count:
@@ -186,10 +205,12 @@ def note_text(
     points_to: int | None = None,
     said_at: int | None = None,
     unfolded: bool = False,
+    width: int = 0,
 ) -> Text:
     """One side-pane item: where it comes from, why it is here (its evidence, and ``→ time``
     when it is about another passage), then what it says. ``said_at``: the time of the turn a
-    note of yours is on."""
+    note of yours is on. A long note is folded; the hint that unfolds it is kept whole: on the
+    last line at ``width`` columns if it fits there, else below."""
     about = [note.source]
     if said_at is not None:
         about.append(format_time(said_at))
@@ -208,11 +229,18 @@ def note_text(
     if note.title:
         text.append(note.title, style="bold")
         text.append(" ")
-    body = note.text
-    if not unfolded and len(body) > FOLDED_CHARS:
-        body = body[:FOLDED_CHARS].rsplit(" ", 1)[0] + " …"
-        text.append(body)
-        text.append(" (o: more)", style="dim italic")
+    if not unfolded and len(note.text) > FOLDED_CHARS:
+        text.append(shortened(note.text, FOLDED_CHARS))
+        last_line = text.wrap(_measuring(), width)[-1] if width > 0 else text
+        fits = last_line.cell_len + 1 + len(UNFOLD_HINT) <= width
+        text.append(" " if fits else "\n")
+        text.append(UNFOLD_HINT, style="dim italic")
     else:
-        text.append(body)
+        text.append(note.text)
     return text
+
+
+@cache
+def _measuring() -> Console:
+    """A console for `Text.wrap`, which measures by it: made once, when first needed."""
+    return Console(width=200)

@@ -14,6 +14,7 @@ from typing import ClassVar
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
+from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
@@ -25,11 +26,14 @@ from textual.strip import Strip
 
 from index.model import Episode, Turn
 from index.timecode import clock
+from tui.contrast import readable
 from tui.transcript_layout import Layout, Line, lay_out
 
 GUTTER = 2
-BOOKMARK = "★"  # in the gutter, on the header line of a bookmarked turn
-PLAYING = "▶"  # in the gutter, on the header line of the turn the audio is at
+# A turn's marks, down the gutter from its header line: bookmarked, then with a note of yours.
+BOOKMARK = "★"
+NOTED = "✎"
+PLAYING = "▶"  # in the gutter's first column, on the header line of the turn the audio is at
 # Speakers take these in order of appearance; each is styled by the theme (DEFAULT_CSS).
 SPEAKER_CLASSES = tuple(f"transcript--speaker-{n}" for n in range(1, 7))
 # A function that finds the lit spans (start, end) in a paragraph.
@@ -44,6 +48,7 @@ class Transcript(ScrollView, can_focus=True):
         "transcript--cursor",
         "transcript--playing",
         "transcript--bookmark",
+        "transcript--noted",
         "transcript--chapter",
         "transcript--rule",
         "transcript--time",
@@ -59,9 +64,10 @@ class Transcript(ScrollView, can_focus=True):
            lays it out once, at the width it keeps. */
         scrollbar-gutter: stable;
     }
-    Transcript > .transcript--cursor { color: $accent; }
+    Transcript > .transcript--cursor { color: $text-primary; }
     Transcript > .transcript--playing { color: $text-success; text-style: bold; }
     Transcript > .transcript--bookmark { color: $text-warning; text-style: bold; }
+    Transcript > .transcript--noted { color: $text-accent; text-style: bold; }
     Transcript > .transcript--chapter { color: $text-secondary; text-style: bold; }
     Transcript > .transcript--rule { color: $secondary 60%; }
     Transcript > .transcript--time { color: $text-muted; }
@@ -83,6 +89,10 @@ class Transcript(ScrollView, can_focus=True):
             "space,pagedown,ctrl+f", "page_down", "Page down", id="transcript.page_down", show=False
         ),
         Binding("pageup,ctrl+b", "page_up", "Page up", id="transcript.page_up", show=False),
+        Binding(
+            "ctrl+d", "half_page(1)", "Half a page down", id="transcript.half_down", show=False
+        ),
+        Binding("ctrl+u", "half_page(-1)", "Half a page up", id="transcript.half_up", show=False),
         Binding("g,home", "first_turn", "Start", id="transcript.first_turn", show=False),
         Binding("G,end", "last_turn", "End", id="transcript.last_turn", show=False),
         # Listening (tui/listening.py): the app owns the player.
@@ -101,14 +111,18 @@ class Transcript(ScrollView, can_focus=True):
             self.turn = turn
             super().__init__()
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, measure: int, id: str | None = None) -> None:
+        """``measure``: the text's widest, in columns (settings: text_width); the rest is margin."""
         super().__init__(id=id)
+        self.measure = measure
         self.episode: Episode | None = None
         self._layout: Layout | None = None
         self._highlighter: Highlighter | None = None
         self._lit: dict[tuple[int, int], list[tuple[int, int]]] = {}
         self._strips: LRUCache[tuple[int, bool], Strip] = LRUCache(2048)
+        self._styles: dict[str, Style] = {}  # by component, in the theme shown
         self._bookmarks: set[int] = set()
+        self._noted: set[int] = set()
         self.playing: int | None = None  # the turn the audio is at, while it plays
         self._speaker_numbers: dict[str, int] = {}  # in order of appearance
 
@@ -122,10 +136,10 @@ class Transcript(ScrollView, can_focus=True):
         self._relayout()
         self.go_to_turn(turn, force_message=True)
 
-    def set_bookmarks(self, turns: set[int]) -> None:
-        """Mark these turns in the gutter."""
-        if turns != self._bookmarks:
-            self._bookmarks = set(turns)
+    def set_marks(self, bookmarked: set[int], noted: set[int]) -> None:
+        """Mark these turns in the gutter: bookmarked ones, and those with a note of yours."""
+        if bookmarked != self._bookmarks or noted != self._noted:
+            self._bookmarks, self._noted = set(bookmarked), set(noted)
             self._strips.clear()
             self.refresh()
 
@@ -174,6 +188,10 @@ class Transcript(ScrollView, can_focus=True):
     def action_page_up(self) -> None:
         self._page(-1)
 
+    def action_half_page(self, direction: int) -> None:
+        """Half a page, as ctrl+d and ctrl+u scroll in vim and less."""
+        self._scroll_lines(direction * max(self.scrollable_content_region.height // 2, 1))
+
     def move_cursor(self, turn: int) -> None:
         """Move the cursor to a turn, scrolling only when it is not wholly in view."""
         if not self.episode or not 0 <= turn < len(self.episode.turns) or self._layout is None:
@@ -185,10 +203,13 @@ class Transcript(ScrollView, can_focus=True):
             self._scroll_to_cursor()
 
     def _page(self, direction: int) -> None:
+        """A page, less the line kept in view for continuity."""
+        self._scroll_lines(direction * max(self.scrollable_content_region.height - 1, 1))
+
+    def _scroll_lines(self, lines: int) -> None:
         if self._layout is None:
             return
-        height = max(self.scrollable_content_region.height - 1, 1)
-        self.scroll_to(y=self.scroll_y + direction * height, animate=False, immediate=True)
+        self.scroll_to(y=self.scroll_y + lines, animate=False, immediate=True)
         self._cursor_to_top_turn()
 
     # -- reacting ------------------------------------------------------------------------------
@@ -218,7 +239,12 @@ class Transcript(ScrollView, can_focus=True):
 
     @property
     def _text_width(self) -> int:
-        return max(self.scrollable_content_region.width - GUTTER, 8)
+        return max(min(self.scrollable_content_region.width - GUTTER, self.measure), 8)
+
+    @property
+    def _margin(self) -> int:
+        """Blank columns left of the gutter: the text, at its measure, in the middle."""
+        return max(self.scrollable_content_region.width - GUTTER - self._text_width, 0) // 2
 
     def _relayout(self) -> None:
         """Lay the text out for the width shown; before the widget has one (an episode shown
@@ -228,7 +254,7 @@ class Transcript(ScrollView, can_focus=True):
             return
         self._layout = lay_out(self.episode.turns, self._text_width)
         self._strips.clear()
-        self.virtual_size = Size(self._text_width + GUTTER, len(self._layout.lines))
+        self.virtual_size = Size(self._margin + GUTTER + self._text_width, len(self._layout.lines))
         self.refresh()
 
     def _scroll_to_cursor(self) -> None:
@@ -274,12 +300,18 @@ class Transcript(ScrollView, can_focus=True):
 
     def _theme_changed(self) -> None:
         self._strips.clear()  # painted in the old theme's colours
+        self._styles.clear()
         self.refresh()
 
     def _style(self, component: str) -> Style:
-        # Whole, not partial: a colour with alpha ($text-muted) is blended with the background
-        # only then (partial gave white on the light themes).
-        return self.rich_style + self.get_component_rich_style(component)
+        """A component's style, in a colour that reads on the background (`tui.contrast`)."""
+        style = self._styles.get(component)
+        if style is None:
+            # Whole, not partial: a colour with alpha ($text-muted) is blended with the
+            # background only then (partial gave white on the light themes).
+            whole = self.rich_style + self.get_component_rich_style(component)
+            style = self._styles[component] = readable(whole, self.rich_style)
+        return style
 
     def _speaker_style(self, speaker: str) -> Style:
         number = self._speaker_numbers.get(speaker, 0)
@@ -292,17 +324,21 @@ class Transcript(ScrollView, can_focus=True):
         mark_style = self._style("transcript--cursor")
         if line.kind == "header" and line.turn == self.playing:
             cursor_mark, mark_style = PLAYING, self._style("transcript--playing")
-        bookmarked = line.kind == "header" and line.turn in self._bookmarks
         gutter = [
+            Segment(" " * self._margin, base),
             Segment(cursor_mark, mark_style),
-            Segment(BOOKMARK if bookmarked else " ", self._style("transcript--bookmark")),
+            self._mark(line),
         ]
         turn = self.episode.turns[line.turn]
         if line.kind == "chapter":
             chapter = self.episode.chapters[turn.chapter]
             title = f"── {chapter.title} "
+            if cell_len(title) > self._text_width:  # cut where it ends, and marked so
+                cut = Text(title.rstrip())
+                cut.truncate(self._text_width, overflow="ellipsis")
+                title = cut.plain
             segments = [
-                Segment("  ", base),
+                Segment(" " * (self._margin + GUTTER), base),
                 Segment(title, self._style("transcript--chapter")),
                 Segment(
                     "─" * max(self._text_width - cell_len(title), 0),
@@ -321,6 +357,20 @@ class Transcript(ScrollView, can_focus=True):
         else:
             segments = gutter
         return Strip(segments).simplify()
+
+    def _mark(self, line: Line) -> Segment:
+        """The gutter's second column: ★ on a bookmarked turn's header line, ✎ for your note
+        there or, when both, on the line below it."""
+        marks = []
+        if line.turn in self._bookmarks:
+            marks.append((BOOKMARK, "transcript--bookmark"))
+        if line.turn in self._noted:
+            marks.append((NOTED, "transcript--noted"))
+        row = 0 if line.kind == "header" else 1 if _opens_turn_text(line) else None
+        if row is None or row >= len(marks):
+            return Segment(" ", self.rich_style)
+        mark, component = marks[row]
+        return Segment(mark, self._style(component))
 
     def _text_segments(self, line: Line, base: Style) -> list[Segment]:
         assert self.episode is not None
@@ -347,6 +397,11 @@ class Transcript(ScrollView, can_focus=True):
         if key not in self._lit:
             self._lit[key] = self._highlighter(text)
         return self._lit[key]
+
+
+def _opens_turn_text(line: Line) -> bool:
+    """Whether this is the first line of a turn's text (the one below its header)."""
+    return line.kind == "text" and line.paragraph == 0 and line.start == 0
 
 
 def _time_label(turn: Turn) -> str:

@@ -1,0 +1,39 @@
+"""The footer's keys: as many as fit, each whole.
+
+Textual's `Footer` lays its keys in a row and the command palette's key, docked on the right,
+covers whatever runs under it: at 80 columns a key was cut mid-word (``[ Prev▏^p Chapters…``).
+This one shows the keys in their order while they fit whole beside the palette's key and
+hides the rest (all of them after the first that does not fit, so the order never skips).
+"""
+
+from __future__ import annotations
+
+from textual import events
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
+
+
+class FittedFooter(Footer):
+    async def recompose(self) -> None:
+        await super().recompose()  # the keys change with the focus
+        self.call_after_refresh(self._show_what_fits)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.call_after_refresh(self._show_what_fits)
+
+    def _show_what_fits(self) -> None:
+        keys = list(self.query(FooterKey))
+        docked = [key for key in keys if key.has_class("-command-palette")]
+        room = self.size.width - sum(_width(key) for key in docked)
+        for key in keys:
+            if key in docked:
+                continue
+            width = _width(key)
+            key.display = width <= room
+            room = room - width if key.display else -1
+
+
+def _width(key: FooterKey) -> int:
+    """The columns a key takes: its text, padding, border and margin."""
+    styles = key.styles
+    return key.render().cell_len + styles.gutter.width + styles.margin.width

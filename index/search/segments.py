@@ -29,7 +29,12 @@ _LINE_CHUNK = 4096  # bytes looked through at a time for a newline
 
 
 class InPlaceCodec(W3Codec):
-    """Whoosh's codec, whose new segments are `InPlaceSegment`."""
+    """Whoosh's codec, whose new segments are `InPlaceSegment`. It keeps no length statistics:
+    no field of the schema keeps document lengths, and looking each posting's up anyway
+    (a file-exists check per posting, for a length column that is not there) was 60 % of the
+    time of writing a segment."""
+
+    length_stats = False
 
     def new_segment(self, storage: FileStorage, indexname: str) -> InPlaceSegment:
         return InPlaceSegment(self, indexname)

@@ -161,3 +161,33 @@ def test_ids_are_made_and_read_back_in_one_place() -> None:
     assert ItemId.parse("ep/n/obsidian-note/7").number is None
     assert ItemId.parse("ep/own/3").number == 3
     assert [ItemId.parse(bad) for bad in ("", "ep", "ep/x/1", "ep/t/", "/t/1")] == [None] * 5
+
+
+def test_a_library_keeps_only_the_last_episodes_it_loaded(tmp_path: Path) -> None:
+    """Opening and reading every episode of a big library (as an index rebuild does) must not
+    keep the whole parsed library in memory: the episodes read long ago are let go."""
+    import gc
+
+    from index.library.episodes import EPISODES_KEPT
+    from index.model import Episode
+
+    count = 20
+    for number in range(count):
+        folder = tmp_path / f"episode {number}"
+        folder.mkdir()
+        (folder / "talk.vtt").write_text(
+            f"WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Ann>Episode {number} begins.\n",
+            encoding="utf-8",
+        )
+    library = Library.open(tmp_path)
+    for info in library.infos:
+        assert library.episode(info.id).title
+    gc.collect()
+    alive = {o.id for o in gc.get_objects() if isinstance(o, Episode)}
+    held = alive & {info.id for info in library.infos}
+    assert len(library.infos) == count
+    assert library.infos[0].id not in held
+    assert len(held) <= EPISODES_KEPT < count
+    # One let go loads again, the same episode.
+    first = library.infos[0]
+    assert library.episode(first.id).id == first.id

@@ -247,3 +247,45 @@ def test_a_note_saved_after_another_rebuild_is_found(library_dir: Path) -> None:
         note = data.add_note("first", 0, "zebracorn thoughts")
         search_index.sync_own_notes(library, data.notes())
         assert [hit.id for hit in search_index.search("zebracorn").hits] == [note.note_id]
+
+
+def test_an_open_index_is_read_in_place_not_copied_into_memory() -> None:
+    """An open index with a search done holds far less memory than the index takes on disk:
+    Whoosh copied each segment it read into memory, once per open reader."""
+    import tracemalloc
+
+    library = Library.open(DEFAULT_EPISODE_DIR.parent)
+    SearchIndex.open(library).close()  # built (or found) before measuring
+    tracemalloc.start()
+    try:
+        with SearchIndex.open(library) as search_index:
+            assert search_index.search("value function").hits
+            held, _ = tracemalloc.get_traced_memory()
+            on_disk = sum(f.stat().st_size for f in index_dir(search_index).glob("*.seg"))
+    finally:
+        tracemalloc.stop()
+    assert on_disk > 1_000_000
+    assert held < on_disk / 4
+
+
+def test_saves_do_not_pile_up_segments(library_dir: Path) -> None:
+    """Each save of notes (like each update of an episode) writes a segment of the documents
+    it changed; the small ones are merged, so a long session keeps a bounded number of
+    segments (Whoosh's own policy let ten episode-sized ones pile up here), and every note is
+    still found once."""
+    from index.marks import UserData
+
+    library = Library.open(library_dir)
+    data = UserData.open(library_dir.parent / "marks.sqlite3")
+    saves, notes_a_save = 10, 60
+    segments = []
+    with SearchIndex.open(library) as search_index:
+        for save in range(saves):
+            for number in range(notes_a_save):
+                data.add_note("first", 0, f"zebracorn thought {save} {number}")
+            search_index.sync_own_notes(library, data.notes())
+            ix = whoosh_index.open_dir(str(index_dir(search_index)))
+            segments.append(len(ix._segments()))
+        found = search_index.search("zebracorn", limit=saves * notes_a_save + 1)
+    assert max(segments) <= storage.SMALL_SEGMENTS_KEPT
+    assert len(found.hits) == saves * notes_a_save

@@ -18,6 +18,7 @@ import hashlib
 import os
 import re
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -38,6 +39,10 @@ if TYPE_CHECKING:  # loaded with the parsers, when a file must be parsed (tomlli
 EPISODE_FILE = "episode.toml"
 # The feeds a library follows (`index.feeds.followed`), at its root: not an episode.
 FEEDS_FILE = "feeds.toml"
+# How many whole episodes a library keeps loaded, the last ones asked for: the one being read
+# and the few a search or a move between episodes comes back to. Keeping every one made a
+# rebuild of a 1,000-episode library hold all of it (336 MB); the rest reload from the cache.
+EPISODES_KEPT = 8
 FULL_TRANSCRIPT = "Full transcript"
 # A file name's length limit on Linux and macOS file systems: no folder's id is ever cut.
 NAME_MAX = 255
@@ -104,7 +109,7 @@ class Library:
         # were said when they arose, and each episode keeps its own (`EpisodeInfo.problems`).
         self.new_problems: tuple[str, ...] = ()
         self._store = store
-        self._loaded: dict[str, Episode] = {}
+        self._loaded: OrderedDict[str, Episode] = OrderedDict()  # the last `EPISODES_KEPT`
         self._folders: dict[str, _Folder] = {}
         self._info_by_id: dict[str, EpisodeInfo] = {}
 
@@ -171,6 +176,7 @@ class Library:
     def episode(self, episode_id: str) -> Episode:
         """One whole episode, from the cache when its sources have not changed since."""
         if episode_id in self._loaded:
+            self._loaded.move_to_end(episode_id)
             return self._loaded[episode_id]
         folder, info = self._folders[episode_id], self._info_by_id[episode_id]
         episode = self._store.episode(folder.key, info.fingerprint)
@@ -179,8 +185,14 @@ class Library:
             if episode is None:
                 raise EarmarkError(f"{folder.files[0]}: episode {episode_id} can no longer be read")
             self._store.save_episode(folder.key, info.fingerprint, episode)
-        self._loaded[episode_id] = episode
+        self._keep(episode)
         return episode
+
+    def _keep(self, episode: Episode) -> None:
+        self._loaded[episode.id] = episode
+        self._loaded.move_to_end(episode.id)
+        while len(self._loaded) > EPISODES_KEPT:
+            self._loaded.popitem(last=False)
 
     def _parse(
         self, folder: _Folder, episode_fingerprint: str
@@ -190,7 +202,7 @@ class Library:
         if episode is None:
             return None, problems
         self._store.save_episode(folder.key, episode_fingerprint, episode)
-        self._loaded[episode.id] = episode
+        self._keep(episode)
         info = EpisodeInfo(
             id=episode.id,
             title=episode.title,

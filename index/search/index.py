@@ -43,10 +43,12 @@ from index.search.query import Marks, compile_query
 from index.search.schema import note_document
 from index.search.snippets import snippet
 from index.search.storage import (
+    WRITER_OPTIONS,
     Opened,
     Progress,
     close_what_it_left_open,
     index_folder,
+    merge_small_segments,
     open_index,
     read_stamp,
     write_stamp,
@@ -213,7 +215,7 @@ class SearchIndex:
                 if edited == self.stamp.own or self.read_only:
                     return
             try:  # another process may be writing: wait for it a little
-                writer = self._ix.writer(timeout=SYNC_LOCK_WAIT_S)
+                writer = self._ix.writer(timeout=SYNC_LOCK_WAIT_S, **WRITER_OPTIONS)
             except (LockError, OSError):
                 return
             # What is indexed now, as whoever wrote last recorded it (perhaps another earmark).
@@ -230,7 +232,7 @@ class SearchIndex:
                 for note in fresh:
                     episode = library.episode(note.episode)
                     writer.add_document(**note_document(episode, note.as_note(episode)))
-                writer.commit()
+                writer.commit(mergetype=merge_small_segments)
             except OSError:
                 writer.cancel()
                 return

@@ -1,66 +1,116 @@
 """What the search index holds: its fields, and the documents an episode becomes.
 
 Every turn, chapter title and note is one document. Text fields are analysed by
-`index.analysis` in one pass per field (the fields' ``index`` methods), not by Whoosh's token
-filter chains: the same terms, at several times the speed. The schema is pickled into the
-index by reference to these classes, so renaming them or changing what they index means
-raising ``SCHEMA_VERSION``: an index stamped with another version is rebuilt.
+`index.analysis` in one pass per field (the fields' ``positions`` and ``counts`` methods), not
+by Whoosh's token filter chains: the same terms, at several times the speed. The schema is
+pickled into the index by reference to these classes, so renaming them or changing what they
+index means raising ``SCHEMA_VERSION``: an index stamped with another version is rebuilt.
+
+The postings are as lean as the searches allow. Ranking reads a posting's weight, the term's
+count in the document (`index.search.ranking`), and phrases the positions of ``body``: the
+counted fields keep no value beside the weight (Whoosh's `Frequency` kept the count twice), the
+positions are a small array (`CompactPositions`) rather than a pickled list, and no field keeps
+document lengths, which only BM25F's length normalisation read. Version 2 (the scale issue):
+the same terms and weights as version 1; the index of 1,000 episodes 411 → 361 MB, most of
+it the ``grams`` postings and terms (docs/decisions.md, "Scale").
 """
 
 from __future__ import annotations
 
+from array import array
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from whoosh.fields import ID, STORED, TEXT, Schema
-from whoosh.formats import Frequency
-from whoosh.system import pack_uint
+from whoosh.formats import Format, Positions
 
 from index import analysis
 from index.model import Chapter, Episode, Note, chapter_id
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 TRANSCRIPT_SOURCE = "Transcript"
 CHAPTERS_SOURCE = "Chapters"
 KINDS = ("turn", "chapter", "summary", "comment", "own")
+# An array of unsigned shorts holds positions below this; past it, unsigned ints.
+_SHORT_LIMIT = 1 << 16
 
 
-class StemmedText(TEXT):
+class CompactPositions(Positions):
+    """A posting's positions as one array: a type code byte (``H`` for positions below
+    65,536, else ``I``), then the array's bytes, decoded by `array` in one call. Whoosh's
+    `Positions` pickled a list of deltas: 12 bytes and more for one position, 3 here."""
+
+    def encode(self, positions: Sequence[int]) -> bytes:
+        code = "H" if max(positions, default=0) < _SHORT_LIMIT else "I"
+        return code.encode() + array(code, positions).tobytes()
+
+    def decode_positions(self, value: bytes) -> list[int]:
+        return array(chr(value[0]), value[1:]).tolist()
+
+    def decode_frequency(self, value: bytes) -> int:
+        return (len(value) - 1) // array(chr(value[0])).itemsize
+
+    def decode_weight(self, value: bytes) -> float:
+        return self.decode_frequency(value) * self.field_boost
+
+    def decode_position_boosts(self, value: bytes) -> list[tuple[int, float]]:
+        return [(position, 1.0) for position in self.decode_positions(value)]
+
+    def combine(self, values: Sequence[bytes]) -> bytes:
+        return self.encode(sorted({p for value in values for p in self.decode_positions(value)}))
+
+
+class Counts(Format):
+    """Only the posting's weight, which is the term's count in the document: no value."""
+
+    posting_size = 0
+
+    def encode(self, value: Any) -> bytes:
+        return b""
+
+
+class Positional(TEXT):
     """Terms with positions (for phrases): the words people finish typing."""
 
     def __init__(self, stored: bool = False) -> None:
         super().__init__(stored=stored, phrase=True)
+        self.format = CompactPositions()
+        self.scorable = False
+
+    def positions(self, value: str) -> dict[str, list[int]]:
+        return analysis.term_positions(value)
 
     def index(self, value: str, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
         encode = self.format.encode
-        for term, positions in analysis.term_positions(value).items():
+        for term, positions in self.positions(value).items():
             yield term.encode(), len(positions), float(len(positions)), encode(positions)
 
 
-class _CountedText(TEXT):
+class Counted(TEXT):
     """A bag of strings, counted: the base of the word and gram fields."""
 
     def __init__(self, stored: bool = False) -> None:
         super().__init__(stored=stored, phrase=False)
-        self.format = Frequency()
+        self.format = Counts()
+        self.scorable = False
 
     def index(self, value: str, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
         for text, count in self.counts(value).items():
-            yield text.encode(), count, float(count), pack_uint(count)
+            yield text.encode(), count, float(count), b""
 
     def counts(self, value: str) -> Counter[str]:
         raise NotImplementedError
 
 
-class Words(_CountedText):
+class Words(Counted):
     """Whole words, unstemmed: for the filters (``speaker:``, ``chapter:``…)."""
 
     def counts(self, value: str) -> Counter[str]:
         return Counter(analysis.words(value))
 
 
-class Grams(_CountedText):
+class Grams(Counted):
     """Word starts (`analysis.grams`): a word being typed is one term, not an expansion, and
     fuzzy terms are matched against them."""
 
@@ -79,7 +129,7 @@ def schema() -> Schema:
         chapter=Words(stored=True),
         chapter_index=STORED(),
         start=STORED(),
-        body=StemmedText(stored=True),
+        body=Positional(stored=True),
         grams=Grams(),
     )
 

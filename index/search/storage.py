@@ -42,12 +42,14 @@ import whoosh
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
 from whoosh.multiproc import MpWriter, SubWriterTask
+from whoosh.reading import SegmentReader
 from whoosh.util.filelock import FileLock
 
 from index.library import Library
 from index.model import ItemId
 from index.paths import cache_dir
 from index.search.schema import SCHEMA_VERSION, documents, schema
+from index.search.segments import InPlaceCodec
 from index.search.timed import TimedSearcher, open_searcher
 
 STAMP_FORMAT = "earmark-search-index"
@@ -59,6 +61,13 @@ WRITE_LOCK = "MAIN_WRITELOCK"  # Whoosh's, held by a writer
 # A big first build runs in two processes, one index segment each.
 PARALLEL_FROM_EPISODES = 50
 WRITER_MEMORY_MB = 256
+# Every writer's: segments read in place (`index.search.segments`).
+WRITER_OPTIONS: dict[str, Any] = {"limitmb": WRITER_MEMORY_MB, "codec": InPlaceCodec()}
+# An update's segment takes in the small segments that earlier updates and notes left, once
+# there are this many: each update leaves one, every search reads them all, and Whoosh's own
+# policy never merged them beside the build's big segments.
+SMALL_SEGMENT_DOCS = 5_000
+SMALL_SEGMENTS_KEPT = 8
 
 _INDEX_NAME = re.compile(re.escape(INDEX_PREFIX) + "[0-9a-f]+")
 
@@ -171,12 +180,16 @@ class _Updater:
         if not changed and not gone:
             return Opened(self.folder, self.stamp, self.ix, self.searcher)
         try:
-            writer = self.ix.writer(limitmb=WRITER_MEMORY_MB)
+            writer = self.ix.writer(**WRITER_OPTIONS)
         except LockError:
             notice = "another earmark is updating the search index: searching it as it was"
             return Opened(
                 self.folder, self.stamp, self.ix, self.searcher, read_only=True, notice=notice
             )
+        # Closed before writing: the writer reads the index with a reader of its own (its
+        # deletions must see the segments as they are now that it holds the lock), and two
+        # readers at once were two copies of what they read.
+        self.searcher.close()
         for episode_id in changed + gone:
             writer.delete_by_term("episode", episode_id)
         _write(writer, self.library, changed, self.progress)
@@ -191,7 +204,6 @@ class _Updater:
             recorded = read_stamp(self.folder)
             if recorded is None or recorded.directory == stamp.directory:  # else rebuilt since
                 write_stamp(self.folder, stamp)
-        self.searcher.close()
         return Opened(self.folder, stamp, self.ix, open_searcher(self.ix), indexed=tuple(changed))
 
 
@@ -268,8 +280,8 @@ def _open_folder(path: Path) -> tuple[whoosh_index.Index, TimedSearcher] | None:
 def _writer(ix: whoosh_index.Index, episodes: int) -> Any:
     """A writer for a new index: a big one is written by two processes, one segment each."""
     if episodes >= PARALLEL_FROM_EPISODES and (os.cpu_count() or 1) > 1:
-        return _MortalMpWriter(ix, procs=2, multisegment=True, limitmb=WRITER_MEMORY_MB)
-    return ix.writer(limitmb=WRITER_MEMORY_MB)
+        return _MortalMpWriter(ix, procs=2, multisegment=True, **WRITER_OPTIONS)
+    return ix.writer(**WRITER_OPTIONS)
 
 
 class _MortalMpWriter(MpWriter):
@@ -315,10 +327,26 @@ def _write(
     may) leaves the index as it was and its lock released."""
     try:
         _add_episodes(writer, library, episode_ids, progress)
-        writer.commit()
+        writer.commit(mergetype=merge_small_segments)
     except BaseException:
         _cancel(writer)
         raise
+
+
+def merge_small_segments(writer: Any, segments: list[Any]) -> list[Any]:
+    """Whoosh's merge policy interface: the segments to keep as they are; the others are
+    read into ``writer``'s new segment. The small ones go once there are
+    ``SMALL_SEGMENTS_KEPT`` of them."""
+    small = [segment for segment in segments if segment.doc_count_all() < SMALL_SEGMENT_DOCS]
+    if len(small) < SMALL_SEGMENTS_KEPT:
+        return segments
+    for segment in small:
+        reader = SegmentReader(writer.storage, writer.schema, segment)
+        try:
+            writer.add_reader(reader)
+        finally:
+            reader.close()
+    return [segment for segment in segments if segment not in small]
 
 
 def _cancel(writer: Any) -> None:

@@ -1,9 +1,11 @@
-"""Measure search on one library, in a process of its own (so peak memory is this library's).
+"""Measure search on one library, in a process of its own.
 
     python -m tests.bench.measure LIBRARY --home DIR [--runs N] [--build-runs N]
 
 Prints one JSON object: sizes, build, incremental update, open and per-keystroke latencies, and
-the same keystrokes searched with ``rg`` (or ``grep -r``) over the library's files.
+the same keystrokes searched with ``rg`` (or ``grep -r``) over the library's files. The build
+and the update's memory are measured on ``earmark index`` in processes of their own, sampled
+with all their processes (`tests.bench.memory`): this process's own peak is not the reader's.
 """
 
 from __future__ import annotations
@@ -11,10 +13,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import statistics
 import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -90,28 +92,57 @@ def measure(root: Path, runs: int, build_runs: int) -> dict[str, Any]:
         "raw_mb": sum(f.stat().st_size for f in root.rglob("*") if f.is_file()) / 1e6,
         "first_parse_s": parse_seconds,
     }
-    builds = []
-    for _ in range(build_runs):
-        seconds, search_index = timed(lambda: SearchIndex.open(library, rebuild=True))
-        builds.append(seconds)
-        search_index.close()
-    results["build_s"] = statistics.median(builds)
+    builds = [_earmark_index(root, "--rebuild") for _ in range(build_runs)]
+    results["build_s"] = spread([build.seconds for build in builds])
+    results["build_peak_mb"] = spread([build.peak_rss_mb for build in builds])
+    results["build_peak_pss_mb"] = spread([build.peak_pss_mb for build in builds])
+    results["build_processes"] = max(build.peak_processes for build in builds)
     results["build_runs"] = build_runs
-    results["index_mb"] = (
-        sum(f.stat().st_size for f in search_index.folder.rglob("*") if f.is_file()) / 1e6
-    )
+    with SearchIndex.open(library) as search_index:
+        results["index_mb"] = (
+            sum(f.stat().st_size for f in search_index.folder.rglob("*") if f.is_file()) / 1e6
+        )
     results |= _update(root, library.infos, runs)
+    results |= _update_peak(root, library.infos, runs)
     results |= _open(root, runs)
     with SearchIndex.open(Library.open(root)) as search_index:
         results["documents"] = search_index.document_count
         results |= _latencies(search_index, runs)
         results["long_queries"] = measure_long_queries(search_index, library, runs)
     results |= _grep(root, runs)
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    results["peak_mb"] = own / 1024
-    results["peak_worker_mb"] = workers / 1024
     return results
+
+
+def spread(values: list[float]) -> list[float]:
+    """[median, min, max]."""
+    return [statistics.median(values), min(values), max(values)]
+
+
+def _earmark_index(root: Path, *options: str) -> Any:
+    """``earmark index`` run as a person runs it, its processes sampled (`tests.bench.memory`)."""
+    from tests.bench.memory import run_sampled
+
+    earmark = str(Path(sys.executable).parent / "earmark")
+    sampled = run_sampled([earmark, "index", str(root), *options])
+    if sampled.returncode != 0:
+        raise RuntimeError(f"earmark index {root} {' '.join(options)}: exit {sampled.returncode}")
+    return sampled
+
+
+def _update_peak(root: Path, infos: tuple, runs: int) -> dict[str, Any]:
+    """One episode's note gains a line, then ``earmark index`` in a fresh process brings the
+    index up to date: the peak memory of that process, and its seconds (start-up included)."""
+    samples = []
+    for run in range(runs):
+        episode = infos[(run * 7 + 3) % len(infos)]
+        note = next(path for path in episode.sources if path.suffix == ".md")
+        with open(note, "a", encoding="utf-8") as file:
+            file.write(f"\n- Another point about zanzibar, number {run}.\n")
+        samples.append(_earmark_index(root))
+    return {
+        "update_peak_mb": spread([sample.peak_rss_mb for sample in samples]),
+        "update_process_s": spread([sample.seconds for sample in samples]),
+    }
 
 
 def _update(root: Path, infos: tuple, runs: int) -> dict[str, Any]:

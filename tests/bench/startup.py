@@ -41,36 +41,66 @@ def available() -> bool:
     return shutil.which("tmux") is not None
 
 
+class Session:
+    """``command`` running in a tmux server of its own at 120×40, for as long as the ``with``."""
+
+    def __init__(self, command: list[str], env: dict[str, str]) -> None:
+        self.command = command
+        self.env = env
+        self.name = f"earmark-bench-{uuid.uuid4().hex[:8]}"
+        self.started = 0.0
+
+    def __enter__(self) -> Session:
+        settings = " ".join(f"{key}={shlex.quote(value)}" for key, value in self.env.items())
+        for attempt in range(START_ATTEMPTS):
+            self.started = time.perf_counter()
+            launched = self._tmux(
+                "new-session", "-d", "-s", self.name, "-x", "120", "-y", "40",
+                f"env TEXTUAL_ANIMATIONS=none {settings} {shlex.join(self.command)}",
+            )  # fmt: skip
+            if launched.returncode == 0:
+                return self
+            if attempt == START_ATTEMPTS - 1:
+                raise RuntimeError(f"tmux did not start: {launched.stderr.strip()}")
+        raise AssertionError("unreachable")
+
+    def __exit__(self, *_: object) -> None:
+        self._tmux("kill-server")
+
+    def _tmux(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["tmux", "-L", self.name, *args],
+            env={**os.environ, "TERM": os.environ.get("TERM", "xterm-256color")},
+            capture_output=True,
+            text=True,
+        )
+
+    def screen(self) -> str:
+        return self._tmux("capture-pane", "-p", "-t", self.name).stdout
+
+    def pid(self) -> int:
+        """The command's process (``env`` execs it, so the pane's own process)."""
+        return int(self._tmux("display-message", "-p", "-t", self.name, "#{pane_pid}").stdout)
+
+    def keys(self, *keys: str, literal: bool = False) -> None:
+        self._tmux("send-keys", "-t", self.name, *(["-l"] if literal else []), *keys)
+
+    def wait_for(self, marker: str, timeout: float = TIMEOUT_SECONDS) -> float:
+        """Seconds since the session started when the screen first shows ``marker``."""
+        waited_from = time.perf_counter()
+        while True:
+            screen = self.screen()
+            if marker in screen:
+                return time.perf_counter() - self.started
+            if time.perf_counter() - waited_from > timeout:
+                raise RuntimeError(f"{shlex.join(self.command)} never showed {marker!r}:\n{screen}")
+            time.sleep(POLL_SECONDS)
+
+
 def first_paint(command: list[str], marker: str, env: dict[str, str]) -> float:
     """Seconds from launching ``command`` in tmux until the screen shows ``marker``."""
-    name = f"earmark-bench-{uuid.uuid4().hex[:8]}"
-    settings = " ".join(f"{key}={shlex.quote(value)}" for key, value in env.items())
-    for attempt in range(START_ATTEMPTS):
-        started = time.perf_counter()
-        launched = subprocess.run(
-            ["tmux", "-L", name, "new-session", "-d", "-s", name, "-x", "120", "-y", "40",
-             f"env TEXTUAL_ANIMATIONS=none {settings} {shlex.join(command)}"],
-            env={**os.environ, "TERM": os.environ.get("TERM", "xterm-256color")},
-            capture_output=True, text=True,
-        )  # fmt: skip
-        if launched.returncode == 0:
-            break
-        if attempt == START_ATTEMPTS - 1:
-            raise RuntimeError(f"tmux did not start: {launched.stderr.strip()}")
-    try:
-        while True:
-            screen = subprocess.run(
-                ["tmux", "-L", name, "capture-pane", "-p", "-t", name],
-                capture_output=True,
-                text=True,
-            ).stdout
-            if marker in screen:
-                return time.perf_counter() - started
-            if time.perf_counter() - started > TIMEOUT_SECONDS:
-                raise RuntimeError(f"{shlex.join(command)} never showed {marker!r}:\n{screen}")
-            time.sleep(POLL_SECONDS)
-    finally:
-        subprocess.run(["tmux", "-L", name, "kill-server"], capture_output=True, check=False)
+    with Session(command, env) as session:
+        return session.wait_for(marker)
 
 
 def measure(library: Path, home: Path, runs: int) -> dict[str, float]:

@@ -1,0 +1,112 @@
+"""Index segments read in place: a compound segment file is mapped, and its parts are read
+from the map, not copied out of it.
+
+Whoosh (whoosh-reloaded 2.7.5) maps a compound segment file and serves each of its parts as a
+`BufferFile`, whose `BytesIO` copies the mapped bytes: every open reader held most of the index
+in anonymous memory (327 MB of 411 at 1,000 episodes, `whoosh/filedb/compound.py`'s
+``BufferFile``), once per reader. Reading the parts through the file instead (no map) kept
+the memory flat but made scanning the term table ~5× slower (a fuzzy word 7 → 38 ms on the
+bundled episode, past a keystroke's time limit). Here each part is a window on the map: its
+pages are the page cache's, shared by every reader and given back under pressure.
+
+Segments stay compound: a truncated or garbled one fails when it is opened (where
+`index.search.storage` rebuilds it), not at the first search. Writers make these segments
+when given `InPlaceCodec` (`storage.WRITER_OPTIONS`); the segment's class is pickled into the
+index's table of contents, so renaming these classes means raising ``SCHEMA_VERSION``.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from whoosh.codec.whoosh3 import W3Codec, W3Segment
+from whoosh.filedb.compound import CompoundStorage
+from whoosh.filedb.filestore import FileStorage
+from whoosh.filedb.structfile import BufferFile
+
+_LINE_CHUNK = 4096  # bytes looked through at a time for a newline
+
+
+class InPlaceCodec(W3Codec):
+    """Whoosh's codec, whose new segments are `InPlaceSegment`. It keeps no length statistics:
+    no field of the schema keeps document lengths, and looking each posting's up anyway
+    (a file-exists check per posting, for a length column that is not there) was 60 % of the
+    time of writing a segment."""
+
+    length_stats = False
+
+    def new_segment(self, storage: FileStorage, indexname: str) -> InPlaceSegment:
+        return InPlaceSegment(self, indexname)
+
+
+class InPlaceSegment(W3Segment):
+    def open_compound_file(self, storage: FileStorage) -> CompoundStorage:
+        name = self.make_filename(self.COMPOUND_EXT)
+        return InPlaceCompound(storage.open_file(name), use_mmap=storage.supports_mmap)
+
+
+class InPlaceCompound(CompoundStorage):
+    """A mapped compound file whose parts are `InPlacePart` windows on the map."""
+
+    def open_file(self, name: str, *args: Any, **kwargs: Any) -> BufferFile:
+        if self._source is None:  # not mapped (the map failed): Whoosh reads it
+            return super().open_file(name, *args, **kwargs)
+        offset, length = self.range(name)
+        return InPlacePart(memoryview(self._source)[offset : offset + length], name=name)
+
+
+class InPlacePart(BufferFile):
+    """Whoosh's `BufferFile` on a memory view, with a reader of the view instead of a
+    `BytesIO` copy of it; a subset is a narrower view."""
+
+    def __init__(self, buf: memoryview, name: str | None = None) -> None:
+        self._buf = buf
+        self._name = name
+        self.file = _ViewReader(buf)
+        self.onclose = None
+        self.is_real = False
+        self.is_closed = False
+
+    def subset(self, position: int, length: int, name: str | None = None) -> InPlacePart:
+        return InPlacePart(self._buf[position : position + length], name=name or self._name)
+
+
+class _ViewReader:
+    """The file methods Whoosh's `StructFile` calls, over a memory view."""
+
+    def __init__(self, view: memoryview) -> None:
+        self._view = view
+        self._position = 0
+
+    def read(self, size: int = -1) -> bytes:
+        start = self._position
+        end = len(self._view) if size is None or size < 0 else min(start + size, len(self._view))
+        self._position = max(start, end)
+        return self._view[start:end].tobytes()
+
+    def readline(self, size: int = -1) -> bytes:
+        """Up to and including the next newline, as `pickle.load` may ask."""
+        start, length = self._position, len(self._view)
+        limit = length if size is None or size < 0 else min(start + size, length)
+        end = start
+        while end < limit:
+            chunk = self._view[end : min(end + _LINE_CHUNK, limit)].tobytes()
+            newline = chunk.find(b"\n")
+            if newline >= 0:
+                end += newline + 1
+                break
+            end += len(chunk)
+        self._position = end
+        return self._view[start:end].tobytes()
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        base = {os.SEEK_SET: 0, os.SEEK_CUR: self._position, os.SEEK_END: len(self._view)}
+        self._position = max(0, base[whence] + offset)
+        return self._position
+
+    def tell(self) -> int:
+        return self._position
+
+    def close(self) -> None:
+        """The view stays valid: Whoosh closes a part while its readers may still hold it."""

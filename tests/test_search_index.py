@@ -289,3 +289,21 @@ def test_saves_do_not_pile_up_segments(library_dir: Path) -> None:
         found = search_index.search("zebracorn", limit=saves * notes_a_save + 1)
     assert max(segments) <= storage.SMALL_SEGMENTS_KEPT
     assert len(found.hits) == saves * notes_a_save
+
+
+def test_a_segment_mostly_deleted_is_merged_away(library_dir: Path) -> None:
+    """Updating an episode deletes its old documents where they are: a segment left with half
+    or more of its documents deleted is merged into the next one at once, so searches do not
+    read the dead documents (four updates of one episode had left four segments)."""
+    library = Library.open(library_dir)
+    SearchIndex.open(library).close()
+    note = next(library_dir.rglob("*.md"))
+    for update in range(4):
+        with open(note, "a", encoding="utf-8") as file:
+            file.write(f"\n- Another point about zanzibar, number {update}.\n")
+        updated = Library.open(library_dir)
+        with SearchIndex.open(updated) as search_index:
+            ix = whoosh_index.open_dir(str(index_dir(search_index)))
+            for segment in ix._segments():
+                assert segment.deleted_count() * 2 < segment.doc_count_all(), update
+            assert search_index.search("zanzibar").hits

@@ -336,17 +336,23 @@ def _write(
 def merge_small_segments(writer: Any, segments: list[Any]) -> list[Any]:
     """Whoosh's merge policy interface: the segments to keep as they are; the others are
     read into ``writer``'s new segment. The small ones go once there are
-    ``SMALL_SEGMENTS_KEPT`` of them."""
+    ``SMALL_SEGMENTS_KEPT`` of them, and one whose documents are at least half deleted goes at
+    once: an update deletes an episode's old documents where they are, and every search still
+    reads them (a bundled library updated four times made long queries three times slower)."""
     small = [segment for segment in segments if segment.doc_count_all() < SMALL_SEGMENT_DOCS]
-    if len(small) < SMALL_SEGMENTS_KEPT:
-        return segments
-    for segment in small:
+    merged = small if len(small) >= SMALL_SEGMENTS_KEPT else []
+    merged += [
+        segment
+        for segment in segments
+        if segment not in merged and segment.deleted_count() * 2 >= segment.doc_count_all()
+    ]
+    for segment in merged:
         reader = SegmentReader(writer.storage, writer.schema, segment)
         try:
             writer.add_reader(reader)
         finally:
             reader.close()
-    return [segment for segment in segments if segment not in small]
+    return [segment for segment in segments if segment not in merged]
 
 
 def _cancel(writer: Any) -> None:

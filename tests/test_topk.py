@@ -38,9 +38,10 @@ TYPED = [
 
 @pytest.fixture(scope="module")
 def searcher(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Searcher]:
-    """Two copies of the bundled episode, the first one's note changed after the build."""
+    """Three copies of the bundled episode, the first one's note changed after the build (a
+    third of the first segment deleted: a segment at least half deleted would be merged)."""
     root = tmp_path_factory.mktemp("library")
-    for name in ("first", "second"):
+    for name in ("first", "second", "third"):
         shutil.copytree(DEFAULT_EPISODE_DIR, root / name)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("EARMARK_HOME", str(tmp_path_factory.mktemp("earmark-home")))

@@ -13,6 +13,7 @@ from rich.text import Text
 
 from index.library import Library
 from tests.panes import side_texts
+from tests.screen import notified, screen_text, status_text
 from tests.seeds import DEFAULT_EPISODE_DIR
 from tests.waiting import wait_for
 from tui.app import EarmarkApp
@@ -23,23 +24,11 @@ from tui.widgets.side_pane import SidePane
 from tui.widgets.transcript import Transcript
 
 
-def _status(app: EarmarkApp) -> str:
-    return str(app.query_one("#status").render())
-
-
-def _notified(app: EarmarkApp) -> list[str]:
-    return [notification.message for notification in app._notifications]
-
-
-def _screen_text(app: EarmarkApp) -> str:
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
-
-
 async def test_first_screen(library: Library) -> None:
     app = EarmarkApp(library)
     async with app.run_test(size=(120, 40)) as pilot:
         transcript = app.query_one(Transcript)
-        await wait_for(pilot, lambda: "00:00:00" in _status(app))
+        await wait_for(pilot, lambda: "00:00:00" in status_text(app))
         assert transcript.cursor == 0
         tree = app.query_one(ChapterTree)
         (episode_node,) = tree.root.children
@@ -59,7 +48,7 @@ async def test_next_chapter_shows_its_first_turn_and_notes(library: Library) -> 
         await wait_for(
             pilot, lambda: any("Emotions as Value Functions" in t for t in side_texts(app))
         )
-        assert "Emotions and value functions" in _status(app)
+        assert "Emotions and value functions" in status_text(app)
         await pilot.press("j")
         await pilot.press("left_square_bracket")
         await wait_for(pilot, lambda: episode.turns[transcript.cursor].start == 579)
@@ -105,7 +94,7 @@ async def test_go_to_time(library: Library) -> None:
         await wait_for(pilot, lambda: app.episode.turns[transcript.cursor].start == 1513)
         await pilot.press("t")
         await pilot.press(*"nonsense", "enter")
-        await wait_for(pilot, lambda: "Type a time" in _screen_text(app))
+        await wait_for(pilot, lambda: "Type a time" in screen_text(app))
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.focused is transcript)
 
@@ -202,7 +191,7 @@ async def test_side_pane_toggles_and_narrow_terminals(library: Library) -> None:
     app = EarmarkApp(library)
     async with app.run_test(size=(80, 24)) as pilot:
         side = app.query_one(SidePane)
-        await wait_for(pilot, lambda: "00:00:00" in _status(app))
+        await wait_for(pilot, lambda: "00:00:00" in status_text(app))
         assert not side.display
         await pilot.press("s")
         await wait_for(pilot, lambda: side.display)
@@ -211,12 +200,12 @@ async def test_side_pane_toggles_and_narrow_terminals(library: Library) -> None:
 async def test_tiny_terminal_says_so(library: Library) -> None:
     app = EarmarkApp(library)
     async with app.run_test(size=(20, 6)) as pilot:
-        await wait_for(pilot, lambda: "make it larger" in _screen_text(app))
+        await wait_for(pilot, lambda: "make it larger" in screen_text(app))
         await pilot.resize_terminal(120, 40)
-        await wait_for(pilot, lambda: "00:00:00" in _screen_text(app))
-        assert "make it larger" not in _screen_text(app)
+        await wait_for(pilot, lambda: "00:00:00" in screen_text(app))
+        assert "make it larger" not in screen_text(app)
         await pilot.resize_terminal(120, 9)  # wide enough, too short
-        await wait_for(pilot, lambda: "make it larger" in _screen_text(app))
+        await wait_for(pilot, lambda: "make it larger" in screen_text(app))
 
 
 async def test_help_lists_every_key(library: Library) -> None:
@@ -224,7 +213,7 @@ async def test_help_lists_every_key(library: Library) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("question_mark")
         await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
-        text = _screen_text(app)
+        text = screen_text(app)
         for description in (
             "Search",
             "Next match",
@@ -273,14 +262,14 @@ async def test_document_text_is_never_markup(tmp_path: Path) -> None:
     page.write_text(text, encoding="utf-8")
     app = EarmarkApp(Library.open(folder))
     async with app.run_test(size=(140, 40)) as pilot:
-        await wait_for(pilot, lambda: "00:00:00" in _status(app))
-        screen = _screen_text(app)
+        await wait_for(pilot, lambda: "00:00:00" in status_text(app))
+        screen = screen_text(app)
         assert "[bold red]not markup[/bold red]" in screen
         assert "[@click=app.quit]x[/]" in screen
         (episode_node,) = app.query_one(ChapterTree).root.children
         assert str(episode_node.children[6].label).endswith("[bold red]Alignment[/bold red]")
         app.go_to_chapter(app.episode.id, 6)
-        await wait_for(pilot, lambda: "[bold red]Alignment[/bold red]" in _status(app))
+        await wait_for(pilot, lambda: "[bold red]Alignment[/bold red]" in status_text(app))
 
 
 async def test_hit_text_is_not_markup(library: Library) -> None:
@@ -353,7 +342,7 @@ async def test_search_as_you_type_enter_jumps_and_n_steps(library: Library) -> N
         assert app.focused is transcript
         turn = library.episodes[0].turns[transcript.cursor]
         assert "sentient life" in turn.text.lower()
-        await wait_for(pilot, lambda: "match " in _status(app))
+        await wait_for(pilot, lambda: "match " in status_text(app))
         first = transcript.cursor
         await pilot.press("n")
         await wait_for(pilot, lambda: transcript.cursor != first)
@@ -376,12 +365,12 @@ async def test_n_steps_through_the_hits_of_a_fielded_query(library: Library) -> 
         await wait_for(pilot, lambda: str(status.render()) == "3 results")
         await pilot.press("enter")
         transcript = app.query_one(Transcript)
-        await wait_for(pilot, lambda: _status(app).endswith(" · match 1 of 3"))
+        await wait_for(pilot, lambda: status_text(app).endswith(" · match 1 of 3"))
         seen = [transcript.cursor]
         for number in (2, 3):
             await pilot.press("n")
             counter = f" · match {number} of 3"
-            await wait_for(pilot, lambda counter=counter: _status(app).endswith(counter))
+            await wait_for(pilot, lambda counter=counter: status_text(app).endswith(counter))
             seen.append(transcript.cursor)
         assert seen == sorted(seen)
         for turn in seen:
@@ -389,15 +378,15 @@ async def test_n_steps_through_the_hits_of_a_fielded_query(library: Library) -> 
             assert "age of research" in episode.turns[turn].text.lower()
         await pilot.press("n")
         await wait_for(pilot, lambda: transcript.cursor == seen[0])
-        await wait_for(pilot, lambda: "Wrapped to the first match." in _notified(app))
+        await wait_for(pilot, lambda: "Wrapped to the first match." in notified(app))
         await pilot.press("N")
         await wait_for(pilot, lambda: transcript.cursor == seen[-1])
-        await wait_for(pilot, lambda: "Wrapped to the last match." in _notified(app))
+        await wait_for(pilot, lambda: "Wrapped to the last match." in notified(app))
         await pilot.press("g")
-        await wait_for(pilot, lambda: _status(app).endswith(" · 3 matches"))
+        await wait_for(pilot, lambda: status_text(app).endswith(" · 3 matches"))
         await pilot.press("right_square_bracket")
         await wait_for(pilot, lambda: transcript.cursor > 0)
-        await wait_for(pilot, lambda: _status(app).endswith(" · 3 matches"))
+        await wait_for(pilot, lambda: status_text(app).endswith(" · 3 matches"))
 
 
 async def test_enter_typed_before_the_results_arrive_still_jumps(library: Library) -> None:
@@ -425,7 +414,7 @@ async def test_several_episodes_in_the_tree(two_episodes: Library) -> None:
         transcript = app.query_one(Transcript)
         assert app.episode.turns[transcript.cursor].chapter == 2
         assert app.title == second.title
-        assert second.chapters[2].title in _status(app)
+        assert second.chapters[2].title in status_text(app)
 
 
 async def test_lit_terms_survive_a_jump_to_a_shorter_episode(tmp_path: Path) -> None:
@@ -447,7 +436,7 @@ async def test_lit_terms_survive_a_jump_to_a_shorter_episode(tmp_path: Path) -> 
         await wait_for(pilot, lambda: app.episode is not None and app.episode.id == "short")
         assert transcript.cursor < len(app.episode.turns)
         # The short episode says "research" once: its own matches are counted, not the long one's.
-        await wait_for(pilot, lambda: re.search(r"· (match 1 of 1|1 match)$", _status(app)))
+        await wait_for(pilot, lambda: re.search(r"· (match 1 of 1|1 match)$", status_text(app)))
 
 
 async def test_command_palette_goes_to_a_chapter(library: Library) -> None:
@@ -456,7 +445,7 @@ async def test_command_palette_goes_to_a_chapter(library: Library) -> None:
         await pilot.press("ctrl+p")
         await wait_for(pilot, lambda: app.screen.__class__.__name__ == "CommandPalette")
         await pilot.press(*"alignment")
-        await wait_for(pilot, lambda: "Alignment" in _screen_text(app))
+        await wait_for(pilot, lambda: "Alignment" in screen_text(app))
         await pilot.press("down", "enter")
         transcript = app.query_one(Transcript)
         episode = library.episodes[0]
@@ -492,10 +481,10 @@ async def test_escape_closes_search_and_leaves_the_terms_lit(library: Library) -
         panel = app.query_one(SearchPanel)
         await wait_for(pilot, lambda: not panel.has_class("open"))
         assert app.focused is app.query_one(Transcript)
-        await wait_for(pilot, lambda: re.search(r"· \d+ matches$", _status(app)))
+        await wait_for(pilot, lambda: re.search(r"· \d+ matches$", status_text(app)))
         await pilot.press("n")
         transcript = app.query_one(Transcript)
-        await wait_for(pilot, lambda: re.search(r"· match 1 of \d+$", _status(app)))
+        await wait_for(pilot, lambda: re.search(r"· match 1 of \d+$", status_text(app)))
         assert "sentient" in library.episodes[0].turns[transcript.cursor].text.lower()
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from index.library import Library
+from tests.screen import screen_text
 from tests.waiting import wait_for
 from tui.app import EarmarkApp
 from tui.cli import main
@@ -83,7 +84,7 @@ async def test_the_reader_applies_the_settings_and_names_what_it_cannot(
         await pilot.press("right_square_bracket")  # replaced, no longer bound
         await pilot.press("question_mark")
         await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
-        keys = "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+        keys = screen_text(app)
         assert re.search(r"\bl +Next chapter", keys)
     assert app.episode.turns[transcript.cursor].chapter == 1
 

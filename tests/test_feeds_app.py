@@ -9,19 +9,12 @@ from textual.widgets import Input
 from index.library import Library
 from index.library.user_library import user_library
 from tests.feed_server import FORMATS, FeedServer, Route
+from tests.screen import notified, screen_text
 from tests.test_feeds import CHAPTERS_ONLY, ROOKIE, TRAILER, serve_buzzsprout
 from tests.waiting import wait_for
 from tui.app import EarmarkApp
 from tui.screens.follow_feed import FollowFeedScreen
 from tui.widgets.chapter_tree import ChapterTree
-
-
-def _screen_text(app: EarmarkApp) -> str:
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
-
-
-def _notified(app: EarmarkApp) -> list[str]:
-    return [notification.message for notification in app._notifications]
 
 
 def _episodes_in_tree(app: EarmarkApp) -> list[str]:
@@ -33,7 +26,7 @@ async def _palette(pilot, app: EarmarkApp, command: str) -> None:  # type: ignor
     await pilot.press("ctrl+p")
     await wait_for(pilot, lambda: app.screen.__class__.__name__ == "CommandPalette")
     await pilot.press(*command)  # whole: "Follow" alone also finds the player's "Follow the voice"
-    await wait_for(pilot, lambda: command in _screen_text(app))
+    await wait_for(pilot, lambda: command in screen_text(app))
     await pilot.press("enter")
 
 
@@ -50,13 +43,13 @@ async def test_follow_and_update_from_the_palette(feed_server: FeedServer) -> No
         await wait_for(pilot, lambda: isinstance(app.screen, FollowFeedScreen))
         app.screen.query_one(Input).value = "file:///etc/passwd"
         await pilot.press("enter")
-        assert "starting with https://" in _screen_text(app)
+        assert "starting with https://" in screen_text(app)
         app.screen.query_one(Input).value = url
         await pilot.press("enter")
         await wait_for(pilot, lambda: len(_episodes_in_tree(app)) == len(before) + 3)
         assert {TRAILER, ROOKIE, CHAPTERS_ONLY} <= set(_episodes_in_tree(app))
         said = "Podcasting Q&A: 3 new episodes, 2 without a transcript"
-        await wait_for(pilot, lambda: said in _notified(app))
+        await wait_for(pilot, lambda: said in notified(app))
         # The search index takes in the new episodes only.
         await wait_for(
             pilot,
@@ -72,4 +65,4 @@ async def test_follow_and_update_from_the_palette(feed_server: FeedServer) -> No
         await _palette(pilot, app, "Update feeds")
         await wait_for(pilot, lambda: "podcasting-q-a-brand-new" in _episodes_in_tree(app))
         said = "Podcasting Q&A: 1 new episode, 1 without a transcript"
-        await wait_for(pilot, lambda: said in _notified(app))
+        await wait_for(pilot, lambda: said in notified(app))

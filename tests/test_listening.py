@@ -23,6 +23,7 @@ from index.library import Library
 from index.player import NO_AUDIO
 from index.player.mpv import MPV_MISSING, OPTIONS_VARIABLE
 from tests.audio import SECONDS, TURNS, write_episode
+from tests.screen import notified, screen_text, status_text
 from tests.test_player import REPOSITORY, needs_mpv, running
 from tests.waiting import wait_for
 from tui.app import EarmarkApp
@@ -43,18 +44,6 @@ def no_sound_device(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(OPTIONS_VARIABLE, "--ao=null")
 
 
-def _status(app: EarmarkApp) -> str:
-    return str(app.query_one("#status").render())
-
-
-def _notified(app: EarmarkApp) -> list[str]:
-    return [notification.message for notification in app._notifications]
-
-
-def _screen_text(app: EarmarkApp) -> str:
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
-
-
 async def _time_pos(app: EarmarkApp) -> float:
     assert app.listening.player is not None
     return await app.listening.player.get("time-pos")
@@ -62,7 +51,7 @@ async def _time_pos(app: EarmarkApp) -> float:
 
 async def _playing(pilot: Pilot, app: EarmarkApp) -> None:
     """Wait until mpv plays and its first position has been heard."""
-    await wait_for(pilot, lambda: "▶ 00:00:" in _status(app))
+    await wait_for(pilot, lambda: "▶ 00:00:" in status_text(app))
 
 
 @needs_mpv
@@ -72,16 +61,16 @@ async def test_p_plays_from_the_turn_under_the_cursor_and_pauses(talk: Library) 
         transcript = app.query_one(Transcript)
         await pilot.press("j", "j")
         await wait_for(pilot, lambda: transcript.cursor == 2)
-        assert "▶" not in _status(app)
+        assert "▶" not in status_text(app)
         await pilot.press("p")
         await _playing(pilot, app)
         assert 2 <= await _time_pos(app) < 3.5
-        assert f" / 0:{SECONDS} ×1" in _status(app)
+        assert f" / 0:{SECONDS} ×1" in status_text(app)
         await pilot.press("p")
-        await wait_for(pilot, lambda: "⏸ 00:00:0" in _status(app))
+        await wait_for(pilot, lambda: "⏸ 00:00:0" in status_text(app))
         assert await app.listening.player.get("pause") is True
         await pilot.press("p")
-        await wait_for(pilot, lambda: "▶ 00:00:0" in _status(app))
+        await wait_for(pilot, lambda: "▶ 00:00:0" in status_text(app))
         assert await app.listening.player.get("pause") is False
 
 
@@ -96,8 +85,8 @@ async def test_the_marked_turn_and_the_cursor_follow_the_voice(talk: Library) ->
             await wait_for(pilot, lambda turn=turn: transcript.playing == turn)
             assert transcript.cursor == turn
             assert turn - 0.5 <= await _time_pos(app) < turn + 1.5  # at ×2: 1.5 s is 0.75 s
-        assert "▶ 00:00:02  Ana" in _screen_text(app)  # the mark, in the gutter
-        assert NOT_FOLLOWING not in _status(app)
+        assert "▶ 00:00:02  Ana" in screen_text(app)  # the mark, in the gutter
+        assert NOT_FOLLOWING not in status_text(app)
 
 
 @needs_mpv
@@ -110,14 +99,14 @@ async def test_scrolling_away_stops_following_and_f_follows_again(talk: Library)
         await pilot.press("p")
         await wait_for(pilot, lambda: transcript.playing == 0)
         await pilot.press("ctrl+f")  # a page down: the spoken turn leaves the view
-        await wait_for(pilot, lambda: NOT_FOLLOWING in _status(app))
+        await wait_for(pilot, lambda: NOT_FOLLOWING in status_text(app))
         away = transcript.cursor
         assert away > 1
         await wait_for(pilot, lambda: transcript.playing == 2)
         assert transcript.cursor == away  # the voice moved on; the cursor stayed where it was put
         await pilot.press("f")
         await wait_for(pilot, lambda: transcript.cursor == transcript.playing)
-        assert NOT_FOLLOWING not in _status(app)
+        assert NOT_FOLLOWING not in status_text(app)
         spoken = transcript.playing
         await wait_for(pilot, lambda: transcript.playing == spoken + 1)
         await wait_for(pilot, lambda: transcript.cursor == spoken + 1)
@@ -131,7 +120,7 @@ async def test_a_jump_stops_following(talk: Library) -> None:
         await pilot.press(*FASTER, "p")
         await wait_for(pilot, lambda: transcript.playing == 0)
         await pilot.press("G")
-        await wait_for(pilot, lambda: NOT_FOLLOWING in _status(app))
+        await wait_for(pilot, lambda: NOT_FOLLOWING in status_text(app))
         await wait_for(pilot, lambda: transcript.playing == 1)
         assert transcript.cursor == TURNS - 1
 
@@ -145,13 +134,13 @@ async def test_enter_on_a_turn_plays_from_there(talk: Library) -> None:
         await _playing(pilot, app)
         assert abs(await _time_pos(app) - 5) < 1
         await pilot.press("k", "k", "k")
-        await wait_for(pilot, lambda: NOT_FOLLOWING in _status(app))
+        await wait_for(pilot, lambda: NOT_FOLLOWING in status_text(app))
         await pilot.press("p")  # paused, then Enter: it plays from the turn, and follows
-        await wait_for(pilot, lambda: "⏸" in _status(app))
+        await wait_for(pilot, lambda: "⏸" in status_text(app))
         await pilot.press("enter")
-        await wait_for(pilot, lambda: "▶" in _status(app) and abs(transcript.playing - 2) <= 1)
+        await wait_for(pilot, lambda: "▶" in status_text(app) and abs(transcript.playing - 2) <= 1)
         assert abs(await _time_pos(app) - 2) < 1
-        assert NOT_FOLLOWING not in _status(app)
+        assert NOT_FOLLOWING not in status_text(app)
 
 
 @needs_mpv
@@ -164,7 +153,7 @@ async def test_enter_on_a_bookmark_then_enter_plays_from_it(talk: Library) -> No
         await pilot.press(*"jjjjjjj", "b", "g")
         await wait_for(pilot, lambda: transcript.cursor == 0 and app.reading.bookmarks)
         await pilot.press("B")
-        await wait_for(pilot, lambda: "Turn 7" in _screen_text(app))
+        await wait_for(pilot, lambda: "Turn 7" in screen_text(app))
         await pilot.press("enter")
         await wait_for(pilot, lambda: transcript.cursor == 7 and app.focused is transcript)
         await pilot.press("enter")
@@ -179,23 +168,23 @@ async def test_seek_and_speed_keys_reach_mpv(talk: Library) -> None:
         await pilot.press("p")
         await _playing(pilot, app)
         await pilot.press("full_stop")
-        await wait_for(pilot, lambda: "▶ 00:00:1" in _status(app))
+        await wait_for(pilot, lambda: "▶ 00:00:1" in status_text(app))
         assert 10 <= await _time_pos(app) < 12
         await pilot.press("comma")
-        await wait_for(pilot, lambda: "▶ 00:00:0" in _status(app))
+        await wait_for(pilot, lambda: "▶ 00:00:0" in status_text(app))
         assert await _time_pos(app) < 2.5
         await pilot.press("plus")
-        await wait_for(pilot, lambda: "×1.25" in _status(app))
+        await wait_for(pilot, lambda: "×1.25" in status_text(app))
         assert await app.listening.player.get("speed") == 1.25
         await pilot.press("minus", "minus", "minus")
-        await wait_for(pilot, lambda: "×0.5" in _status(app))
+        await wait_for(pilot, lambda: "×0.5" in status_text(app))
         assert await app.listening.player.get("speed") == 0.5
         await pilot.press("minus")  # 0.5× is the slowest
         await pilot.press("greater_than_sign")  # a minute on: the end, held
-        await wait_for(pilot, lambda: f"⏸ 00:00:{SECONDS}" in _status(app))
+        await wait_for(pilot, lambda: f"⏸ 00:00:{SECONDS}" in status_text(app))
         assert await app.listening.player.get("speed") == 0.5
         await pilot.press("less_than_sign")
-        await wait_for(pilot, lambda: "00:00:00" in _status(app).split("·")[1])
+        await wait_for(pilot, lambda: "00:00:00" in status_text(app).split("·")[1])
 
 
 @needs_mpv
@@ -207,8 +196,8 @@ async def test_mpv_killed_mid_play_is_noticed_and_p_starts_it_again(talk: Librar
         killed = app.listening.player.pid
         os.kill(killed, signal.SIGKILL)
         said = "mpv stopped unexpectedly (killed by SIGKILL)"
-        await wait_for(pilot, lambda: said in _notified(app), timeout=1.0)
-        assert "▶" not in _status(app)
+        await wait_for(pilot, lambda: said in notified(app), timeout=1.0)
+        assert "▶" not in status_text(app)
         assert app.query_one(Transcript).playing is None
         await pilot.press("p")
         await _playing(pilot, app)
@@ -257,7 +246,7 @@ async def test_quitting_while_mpv_starts_leaves_no_mpv(tmp_path: Path, stalling_
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("p")
         await wait_for(pilot, lambda: _mpv_children())
-        assert "▶ …" in _status(app) and app.listening.player is None  # mpv is loading
+        assert "▶ …" in status_text(app) and app.listening.player is None  # mpv is loading
         await pilot.press("q")
     assert _mpv_children() == set()
 
@@ -300,9 +289,9 @@ async def test_opening_another_episode_stops_the_audio(tmp_path: Path) -> None:
         first = app.episode.id
         other = next(info.id for info in app.library.infos if info.id != first)
         app.go_to_chapter(other, None)
-        await wait_for(pilot, lambda: OTHER_EPISODE in _notified(app))
+        await wait_for(pilot, lambda: OTHER_EPISODE in notified(app))
         await wait_for(pilot, lambda: not running(pid))
-        assert "▶" not in _status(app)
+        assert "▶" not in status_text(app)
 
 
 async def test_without_mpv_one_line_says_how_to_install_it(
@@ -312,10 +301,10 @@ async def test_without_mpv_one_line_says_how_to_install_it(
     app = EarmarkApp(talk)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("p")
-        await wait_for(pilot, lambda: MPV_MISSING in _notified(app))
-        assert _notified(app) == [MPV_MISSING]
+        await wait_for(pilot, lambda: MPV_MISSING in notified(app))
+        assert notified(app) == [MPV_MISSING]
         assert "apt install mpv" in MPV_MISSING and "brew install mpv" in MPV_MISSING
-        assert "▶" not in _status(app)
+        assert "▶" not in status_text(app)
         await pilot.press("j")  # the reader goes on
         await wait_for(pilot, lambda: app.query_one(Transcript).cursor == 1)
 
@@ -327,8 +316,8 @@ async def test_a_missing_audio_file_is_named(tmp_path: Path) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("p")
         said = f"{folder / 'gone.mp3'}: audio file not found"
-        await wait_for(pilot, lambda: said in _notified(app))
-        assert "▶" not in _status(app)
+        await wait_for(pilot, lambda: said in notified(app))
+        assert "▶" not in status_text(app)
 
 
 async def test_an_episode_without_audio_says_so(tmp_path: Path) -> None:
@@ -336,10 +325,10 @@ async def test_an_episode_without_audio_says_so(tmp_path: Path) -> None:
     app = EarmarkApp(Library.open(folder.parent))
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("p")
-        await wait_for(pilot, lambda: NO_AUDIO in _notified(app))
+        await wait_for(pilot, lambda: NO_AUDIO in notified(app))
         await pilot.press("enter")
-        await wait_for(pilot, lambda: _notified(app) == [NO_AUDIO, NO_AUDIO])
-        assert "▶" not in _status(app)
+        await wait_for(pilot, lambda: notified(app) == [NO_AUDIO, NO_AUDIO])
+        assert "▶" not in status_text(app)
 
 
 @needs_mpv
@@ -349,22 +338,22 @@ async def test_a_transcript_without_times_plays_from_the_start_unfollowed(tmp_pa
     async with app.run_test(size=(100, 30)) as pilot:
         transcript = app.query_one(Transcript)
         await pilot.press("j", "j", "p")
-        await wait_for(pilot, lambda: NO_TIMES in _notified(app))
+        await wait_for(pilot, lambda: NO_TIMES in notified(app))
         await _playing(pilot, app)
         assert await _time_pos(app) < 1.5
-        await wait_for(pilot, lambda: "▶ 00:00:01" in _status(app))
+        await wait_for(pilot, lambda: "▶ 00:00:01" in status_text(app))
         assert (transcript.cursor, transcript.playing) == (2, None)
-        assert NOT_FOLLOWING not in _status(app)
+        assert NOT_FOLLOWING not in status_text(app)
 
 
 async def test_keys_without_anything_playing_say_so(talk: Library) -> None:
     app = EarmarkApp(talk)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("full_stop", "f")
-        await wait_for(pilot, lambda: len(_notified(app)) == 2)
-        assert set(_notified(app)) == {"Nothing is playing: p plays from the turn you are on."}
+        await wait_for(pilot, lambda: len(notified(app)) == 2)
+        assert set(notified(app)) == {"Nothing is playing: p plays from the turn you are on."}
         await pilot.press("plus")
-        await wait_for(pilot, lambda: "The audio will play at ×1.25." in _notified(app))
+        await wait_for(pilot, lambda: "The audio will play at ×1.25." in notified(app))
 
 
 async def test_help_lists_the_listening_keys(talk: Library) -> None:
@@ -372,9 +361,9 @@ async def test_help_lists_the_listening_keys(talk: Library) -> None:
     async with app.run_test(size=(100, 50)) as pilot:
         await pilot.press("question_mark")
         await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
-        await wait_for(pilot, lambda: "Play or pause" in _screen_text(app))
+        await wait_for(pilot, lambda: "Play or pause" in screen_text(app))
         # The dialog's rows, without the transcript beside it (it has the whole width here).
-        rows = [row.split("│")[1] for row in _screen_text(app).splitlines() if row.count("│") > 1]
+        rows = [row.split("│")[1] for row in screen_text(app).splitlines() if row.count("│") > 1]
         for keys, does in [
             ("p", "Play or pause"),
             ("f", "Follow the voice"),

@@ -10,14 +10,11 @@ from textual.command import CommandPalette
 from textual.widgets import Label
 
 from index.library import Library
+from tests.screen import screen_text
 from tests.waiting import wait_for
 from tui.app import NOT_IN_PALETTE, EarmarkApp
 from tui.screens.export_markdown import ExportMarkdownScreen
 from tui.widgets.chapter_tree import ChapterTree
-
-
-def _shown(app: EarmarkApp) -> str:
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
 async def test_every_action_of_the_reader_is_in_the_palette(library: Library) -> None:
@@ -56,8 +53,8 @@ async def test_typing_book_finds_the_bookmark_actions(library: Library) -> None:
         await pilot.press("ctrl+p")
         await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
         await pilot.press(*"book")
-        await wait_for(pilot, lambda: "List bookmarks" in _shown(app))
-        assert "Bookmark the turn you are on" in _shown(app)  # what it does, and its key
+        await wait_for(pilot, lambda: "List bookmarks" in screen_text(app))
+        assert "Bookmark the turn you are on" in screen_text(app)  # what it does, and its key
 
 
 async def test_an_action_runs_from_the_palette(library: Library) -> None:
@@ -68,7 +65,7 @@ async def test_an_action_runs_from_the_palette(library: Library) -> None:
         await pilot.press("ctrl+p")
         await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
         await pilot.press(*"chapter tree")
-        await wait_for(pilot, lambda: "Show or hide the episodes" in _shown(app))
+        await wait_for(pilot, lambda: "Show or hide the episodes" in screen_text(app))
         await pilot.press("enter")
         await wait_for(pilot, lambda: not tree.display)
 

@@ -3,9 +3,13 @@ times, speakers, marks and lit words each contrast with their background."""
 
 from __future__ import annotations
 
-from index.library import Library
+from pathlib import Path
+
+import pytest
+from textual.app import App, ComposeResult
+
 from tests.waiting import wait_for
-from tui.app import EarmarkApp
+from tui import app as reader
 from tui.contrast import LEAST_CONTRAST, contrast
 from tui.widgets.transcript import Transcript
 
@@ -13,11 +17,22 @@ from tui.widgets.transcript import Transcript
 LEAST_TEXT_CONTRAST = 4.0
 
 
-async def test_every_built_in_theme_reads_well(library: Library) -> None:
-    app = EarmarkApp(library)
+class TranscriptAlone(App[None]):
+    """The transcript with the reader's style sheet and nothing else: a theme change restyles
+    every widget on screen, and the whole reader made this test the suite's slowest."""
+
+    CSS_PATH = Path(reader.__file__).with_name(reader.EarmarkApp.CSS_PATH)
+
+    def compose(self) -> ComposeResult:
+        yield Transcript(measure=80)
+
+
+@pytest.mark.cold  # it reads no library
+async def test_every_built_in_theme_reads_well() -> None:
+    app = TranscriptAlone()
     async with app.run_test(size=(80, 24)) as pilot:
         transcript = app.query_one(Transcript)
-        await wait_for(pilot, lambda: transcript._layout is not None)
+        await wait_for(pilot, lambda: transcript.is_mounted)
         themes = sorted(name for name in app.available_themes if not name.startswith("ansi"))
         assert "textual-light" in themes and "catppuccin-latte" in themes
         unreadable = []

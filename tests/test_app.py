@@ -587,3 +587,15 @@ async def test_a_big_library_fills_the_tree_and_marks_a_late_episode(
         await wait_for(
             pilot, lambda: tree.cursor_node is not None and tree.cursor_node.data.episode == last.id
         )
+
+
+async def test_a_turn_change_that_arrives_as_the_reader_closes_is_let_go(library: Library) -> None:
+    """The cursor's message can still be on its way when the panes are taken down on quit."""
+    app = EarmarkApp(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: "00:00:00" in status_text(app))
+        assert app.episode is not None
+        await app.query_one(SidePane).remove()
+        app.post_message(Transcript.TurnChanged(app.episode, 3))
+        await pilot.pause()
+        assert app.query_one(Transcript).cursor == 0  # nothing moved, and nothing raised

@@ -114,7 +114,14 @@ async def test_the_footer_shows_whole_keys_at_80_columns(library: Library) -> No
     app = EarmarkApp(library)
     async with app.run_test(size=(80, 24)) as pilot:
         await _ready(pilot, app)
-        await wait_for(pilot, lambda: any(not key.display for key in app.screen.query(FooterKey)))
+        # The footer recomposes its keys as the focus settles: wait for the palette's key too.
+        await wait_for(
+            pilot,
+            lambda: (
+                any(not key.display for key in app.screen.query(FooterKey))
+                and bool(app.screen.query(".-command-palette"))
+            ),
+        )
         footer_keys = list(app.screen.query(FooterKey))
         shown = [key for key in footer_keys if key.display]
         assert shown[-1].has_class("-command-palette")

@@ -64,7 +64,7 @@ async def test_p_plays_from_the_turn_under_the_cursor_and_pauses(talk: Library) 
         assert "▶" not in status_text(app)
         await pilot.press("p")
         await _playing(pilot, app)
-        assert 2 <= await _time_pos(app) < 3.5
+        assert 1.99 <= await _time_pos(app) < 3.5  # mpv may say 1.999984 for a seek to 2
         assert f" / 0:{SECONDS} ×1" in status_text(app)
         await pilot.press("p")
         await wait_for(pilot, lambda: "⏸ 00:00:0" in status_text(app))

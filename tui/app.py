@@ -276,10 +276,14 @@ class EarmarkApp(App[None]):
         episode = self.episode
         if episode is None or event.episode.id != episode.id:  # from the episode shown before
             return
+        try:
+            side, tree = self.query_one(SidePane), self.query_one(ChapterTree)
+        except NoMatches:  # the reader is closing: the panes are gone
+            return
         self.reading.move_to(event.turn)
         assert self.reading.related is not None
-        self.query_one(SidePane).show_turn(self.reading.related, event.turn)
-        self.query_one(ChapterTree).mark_current(episode.id, episode.turns[event.turn].chapter)
+        side.show_turn(self.reading.related, event.turn)
+        tree.mark_current(episode.id, episode.turns[event.turn].chapter)
         self.listening.cursor_moved()
         self._update_status()
         if self._position_timer is not None:  # saved once the cursor rests, not at every step

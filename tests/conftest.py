@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -34,27 +36,42 @@ def library() -> Library:
     return Library.open(DEFAULT_EPISODE_DIR.parent)
 
 
+@dataclass(frozen=True)
+class Shared:
+    """What the tests read and never change, built once per run."""
+
+    two_episodes: Path  # a library of two small synthetic episodes (`tests.bench.synth`)
+    warm_cache: Path  # the bundled library and that one, parsed and indexed
+
+
 @pytest.fixture(scope="session")
-def two_episodes_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A library of two small synthetic episodes (`tests.bench.synth`), written once: tests
-    read it, never change it."""
-    from tests.bench.synth import write_library
+def shared(tmp_path_factory: pytest.TempPathFactory) -> Shared:
+    """Built by whichever test process comes first, under a lock; pytest-xdist's workers share
+    this run's temp folder's parent, so it is built once, not once per worker."""
+    base = tmp_path_factory.getbasetemp()
+    root = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "shared"
+    built = Shared(root / "two-episodes" / "library", root / "warm-home" / "cache")
+    root.parent.mkdir(parents=True, exist_ok=True)
+    with open(root.parent / "shared.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (root / "ready").exists():
+            from index.search import SearchIndex
+            from tests.bench.synth import write_library
 
-    return write_library(tmp_path_factory.mktemp("two-episodes") / "library", 2)
+            shutil.rmtree(root, ignore_errors=True)  # what a worker that died left
+            write_library(built.two_episodes, 2)
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setenv("EARMARK_HOME", str(built.warm_cache.parent))
+                for library in (DEFAULT_EPISODE_DIR.parent, built.two_episodes):
+                    SearchIndex.open(Library.open(library)).close()
+            (root / "ready").touch()
+    return built
 
 
 @pytest.fixture(scope="session")
-def warm_cache(tmp_path_factory: pytest.TempPathFactory, two_episodes_dir: Path) -> Path:
-    """A cache that holds the bundled library and the two-episode one parsed and indexed, made
-    once per session."""
-    home = tmp_path_factory.mktemp("warm-home")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("EARMARK_HOME", str(home))
-        from index.search import SearchIndex
-
-        for library in (DEFAULT_EPISODE_DIR.parent, two_episodes_dir):
-            SearchIndex.open(Library.open(library)).close()
-    return home / "cache"
+def two_episodes_dir(shared: Shared) -> Path:
+    """A library of two small synthetic episodes: tests read it, never change it."""
+    return shared.two_episodes
 
 
 @pytest.fixture(autouse=True)
@@ -67,7 +84,7 @@ def earmark_home(
     home = tmp_path / "earmark-home"
     monkeypatch.setenv("EARMARK_HOME", str(home))
     if request.node.get_closest_marker("cold") is None:
-        shutil.copytree(request.getfixturevalue("warm_cache"), home / "cache")
+        shutil.copytree(request.getfixturevalue("shared").warm_cache, home / "cache")
     return home
 
 

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 from rich.text import Text
+from textual import events
+from textual.widgets import Input
 
 from index.library import Library
 from tests.panes import side_texts
@@ -359,8 +361,9 @@ async def test_n_steps_through_the_hits_of_a_fielded_query(library: Library) -> 
     episode = library.episodes[0]
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: app.search_index is not None)
-        await pilot.press("slash", *'speaker:ilya "age of research"')
+        await pilot.press("slash")
         panel = app.query_one(SearchPanel)
+        panel.query_one(Input).post_message(events.Paste('speaker:ilya "age of research"'))
         status = panel.query_one("#search-status")
         await wait_for(pilot, lambda: str(status.render()) == "3 results")
         await pilot.press("enter")
@@ -493,8 +496,6 @@ async def test_enter_esc_and_q_answer_while_a_pasted_query_is_searched(
 ) -> None:
     """1,000 words pasted into the search, whose ranking is still going on: Enter, Esc and q
     are handled at once, since the UI thread never searches nor waits for the index."""
-    from textual import events
-    from textual.widgets import Input
 
     from index.search import SearchIndex
 
@@ -531,8 +532,7 @@ async def test_enter_esc_and_q_answer_while_a_pasted_query_is_searched(
 
 
 async def test_the_panel_says_what_a_pasted_query_left_out(library: Library) -> None:
-    from textual import events
-    from textual.widgets import Input, Static
+    from textual.widgets import Static
 
     pasted = " ".join(f"word{number}" for number in range(1_000))
     app = EarmarkApp(library)

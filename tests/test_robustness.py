@@ -128,37 +128,38 @@ def _run(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture
-def library_of_ten(tmp_path: Path) -> Path:
+def library_of_four(tmp_path: Path) -> Path:
+    """Big enough that a rebuild takes a second or two: time to be killed or overlapped."""
     from tests.bench.synth import write_library
 
-    return write_library(tmp_path / "library", 10)
+    return write_library(tmp_path / "library", 4)
 
 
-def test_two_rebuilds_at_once_both_end_cleanly(library_of_ten: Path, tmp_path: Path) -> None:
+def test_two_rebuilds_at_once_both_end_cleanly(library_of_four: Path, tmp_path: Path) -> None:
     home = tmp_path / "home"
     env = {**os.environ, "EARMARK_HOME": str(home)}
-    command = [str(EARMARK), "index", str(library_of_ten), "--rebuild"]
+    command = [str(EARMARK), "index", str(library_of_four), "--rebuild"]
     runs = [subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True) for _ in "ab"]
     for run in runs:
         _, errors = run.communicate(timeout=120)
         assert run.returncode == 0 and "Traceback" not in errors, errors
-    searched = _run("search", "value function", str(library_of_ten), "--json", home=home)
+    searched = _run("search", "value function", str(library_of_four), "--json", home=home)
     assert searched.returncode == 0 and json.loads(searched.stdout)
 
 
 def test_kill_9_during_a_rebuild_leaves_a_usable_index(
-    library_of_ten: Path, tmp_path: Path
+    library_of_four: Path, tmp_path: Path
 ) -> None:
     home = tmp_path / "home"
-    assert _run("index", str(library_of_ten), home=home).returncode == 0
+    assert _run("index", str(library_of_four), home=home).returncode == 0
     env = {**os.environ, "EARMARK_HOME": str(home)}
-    rebuild = subprocess.Popen([str(EARMARK), "index", str(library_of_ten), "--rebuild"], env=env)
+    rebuild = subprocess.Popen([str(EARMARK), "index", str(library_of_four), "--rebuild"], env=env)
     deadline = time.monotonic() + 30  # killed while it writes the new index folder
     while len(list(home.glob("cache/search/*/index-*"))) < 2 and time.monotonic() < deadline:
         time.sleep(0.01)
     rebuild.send_signal(signal.SIGKILL)
-    rebuild.wait()
-    searched = _run("search", "value function", str(library_of_ten), "--json", home=home)
+    assert rebuild.wait() == -signal.SIGKILL  # killed mid-way, not after it had ended
+    searched = _run("search", "value function", str(library_of_four), "--json", home=home)
     assert searched.returncode == 0 and "Traceback" not in searched.stderr
     assert json.loads(searched.stdout)
 

@@ -99,7 +99,7 @@ class Marks:
 
     def matches(self, word: str) -> bool:
         """Whether ``word`` (lower case, as `analysis.word_spans` gives it) was matched."""
-        return analysis.term(word) in self.terms or word.startswith(self.prefixes)
+        return word.startswith(self.prefixes) or analysis.term(word) in self.terms
 
 
 @dataclass(frozen=True)

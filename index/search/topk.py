@@ -104,18 +104,19 @@ def _single(
 ) -> Ranked:
     """One term: a block is read only when its best weight can enter the top hits."""
     heap: list[tuple[float, int]] = []  # (score, -document number): the worst hit on top
+    scores = _ScoreTable(idf)
     for reader, offset in _segments(searcher):
         deleted = reader.deleted_docs_set  # cached by the reader
         for _, max_weight, read in _blocks(reader, term):
             if time.perf_counter() > deadline:
                 raise OutOfTime(_ranked(heap))
-            if len(heap) == limit and saturated(idf, max_weight) <= heap[0][0]:
+            if len(heap) == limit and scores[max_weight] <= heap[0][0]:
                 continue
             ids, weights = read()
             for docnum, weight in zip(ids, weights, strict=True):
                 if docnum in deleted:
                     continue
-                score = saturated(idf, weight)
+                score = scores[weight]
                 # Documents come in order, so a later one that ties the worst hit stays out.
                 if len(heap) < limit:
                     heapq.heappush(heap, (score, -(offset + docnum)))

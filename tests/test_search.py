@@ -17,8 +17,10 @@ from whoosh import query as wq
 from index.library import Library
 from index.search import Hit, SearchIndex
 from index.search import query as query_module
+from index.search.index import KEYSTROKE_TIME_LIMIT
 from index.search.query import compile_query
 from tests.seeds import DEFAULT_EPISODE_DIR
+from tests.unhurried import Unhurried
 
 HOSTILE = [
     '"unbalanced',
@@ -78,7 +80,7 @@ def library(library_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
 def two(library: Library, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SearchIndex]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("EARMARK_HOME", str(tmp_path_factory.mktemp("earmark-home")))
-        index = SearchIndex.open(library)
+        index = Unhurried.open(library)
     yield index
     index.close()
 
@@ -88,7 +90,7 @@ def bundled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SearchIndex]:
     """The index of the bundled library, as `earmark search` builds it."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("EARMARK_HOME", str(tmp_path_factory.mktemp("earmark-home")))
-        index = SearchIndex.open(Library.open(DEFAULT_EPISODE_DIR.parent))
+        index = Unhurried.open(Library.open(DEFAULT_EPISODE_DIR.parent))
     yield index
     index.close()
 
@@ -255,7 +257,7 @@ def test_a_query_out_of_time_returns_what_it_found(bundled: SearchIndex) -> None
 
 @pytest.mark.parametrize("typed", HOSTILE)
 def test_nothing_typed_raises(bundled: SearchIndex, typed: str) -> None:
-    assert isinstance(bundled.search(typed).hits, tuple)
+    assert isinstance(bundled.search(typed, time_limit=KEYSTROKE_TIME_LIMIT).hits, tuple)
 
 
 @settings(deadline=None)  # the 10,000-character example takes longer than hypothesis's default
@@ -264,7 +266,7 @@ def test_nothing_typed_raises(bundled: SearchIndex, typed: str) -> None:
 @example("".join(chr(0x20 + (i * 7919) % 0x2FF0) for i in range(10_000)))  # 10,000 characters
 @example("research " * 1_200)
 def test_no_string_raises(bundled: SearchIndex, typed: str) -> None:
-    for hit in bundled.search(typed, limit=5).hits:
+    for hit in bundled.search(typed, limit=5, time_limit=KEYSTROKE_TIME_LIMIT).hits:
         assert all(0 <= s < e <= len(hit.snippet) for s, e in hit.highlights)
 
 
@@ -273,7 +275,8 @@ PIECES = ['"', "(", ")", "AND", "OR", "NOT", "-", "*", "~", "kind:", "speaker:il
 
 @given(st.lists(st.sampled_from(PIECES), max_size=12))
 def test_no_mix_of_operators_raises(bundled: SearchIndex, parts: list[str]) -> None:
-    assert isinstance(bundled.search("".join(parts)).hits, tuple)
+    found = bundled.search("".join(parts), time_limit=KEYSTROKE_TIME_LIMIT)
+    assert isinstance(found.hits, tuple)
 
 
 def test_a_short_prefix_is_one_term_not_an_expansion(bundled: SearchIndex) -> None:
@@ -412,7 +415,7 @@ def test_long_queries_of_1_to_5000_words_are_bounded(
     compiled = compile_query(typed, bundled._searcher.reader())
     bound = query_module.MAX_TERMS + query_module.MAX_EXPANSIONS * query_module.MAX_EXPANSION
     assert len(_leaves(compiled)) <= bound
-    found = bundled.search(typed, limit=5)
+    found = bundled.search(typed, limit=5, time_limit=KEYSTROKE_TIME_LIMIT)
     assert len(found.hits) <= 5
     assert all(0 <= s < e <= len(hit.snippet) for hit in found.hits for s, e in hit.highlights)
 

@@ -14,6 +14,7 @@ from index.library import Library
 from index.search import SearchIndex, storage
 from index.search.storage import STAMP_FILE
 from tests.seeds import DEFAULT_EPISODE_DIR
+from tests.unhurried import Unhurried
 
 NOTE = DEFAULT_EPISODE_DIR / "obsidian-note.md"
 
@@ -29,7 +30,7 @@ def library_dir(tmp_path: Path) -> Path:
 
 
 def open_index(library_dir: Path) -> SearchIndex:
-    return SearchIndex.open(Library.open(library_dir))
+    return Unhurried.open(Library.open(library_dir))
 
 
 def index_dir(search_index: SearchIndex) -> Path:
@@ -72,7 +73,7 @@ def test_only_the_changed_episode_is_read(
     loaded: list[str] = []
     original = library.episode
     monkeypatch.setattr(library, "episode", lambda eid: loaded.append(eid) or original(eid))
-    SearchIndex.open(library).close()
+    Unhurried.open(library).close()
     assert loaded == ["first"]
 
 
@@ -140,11 +141,11 @@ def test_a_half_written_build_is_never_current(
 
     with monkeypatch.context() as patch, pytest.raises(KeyboardInterrupt):
         patch.setattr(storage, "write_stamp", crash)
-        SearchIndex.open(Library.open(library_dir), rebuild=True)
+        Unhurried.open(Library.open(library_dir), rebuild=True)
     with open_index(library_dir) as reopened:  # still the first, complete index
         assert reopened.indexed == ()
         assert reopened.search("value function").hits
-    with SearchIndex.open(Library.open(library_dir), rebuild=True) as rebuilt:
+    with Unhurried.open(Library.open(library_dir), rebuild=True) as rebuilt:
         folders = list(rebuilt.folder.glob(storage.INDEX_PREFIX + "*"))
         assert folders == [index_dir(rebuilt)]  # the abandoned build is cleaned away
 
@@ -169,7 +170,7 @@ def test_a_locked_index_is_searched_read_only(library_dir: Path) -> None:
 def test_rebuild_on_request(library_dir: Path) -> None:
     with open_index(library_dir) as built:
         old = index_dir(built)
-    with SearchIndex.open(Library.open(library_dir), rebuild=True) as rebuilt:
+    with Unhurried.open(Library.open(library_dir), rebuild=True) as rebuilt:
         assert index_dir(rebuilt) != old
         assert not old.exists()
         assert set(rebuilt.indexed) == {"first", "second"}
@@ -192,7 +193,7 @@ def test_a_cancelled_parallel_build_stops_its_workers(
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        SearchIndex.open(library, progress=quit_after_the_first)
+        Unhurried.open(library, progress=quit_after_the_first)
     assert multiprocessing.active_children() == []
     assert "Traceback" not in capfd.readouterr().err
 
@@ -209,11 +210,11 @@ def test_a_folder_just_built_is_never_stale(
 
     def another_rebuild_finishes_first(ix: whoosh_index.Index) -> object:
         if next(calls) == 0:  # the first rebuild has committed and opens its searcher
-            others.append(SearchIndex.open(Library.open(library_dir), rebuild=True))
+            others.append(Unhurried.open(Library.open(library_dir), rebuild=True))
         return searcher(ix)
 
     monkeypatch.setattr(storage, "open_searcher", another_rebuild_finishes_first)
-    with SearchIndex.open(Library.open(library_dir), rebuild=True) as first:
+    with Unhurried.open(Library.open(library_dir), rebuild=True) as first:
         assert first.search("value function").hits
         assert index_dir(first).is_dir()
         (other,) = others
@@ -228,7 +229,7 @@ def test_a_note_saved_after_the_index_folder_went_is_found(library_dir: Path) ->
     from index.marks import UserData
 
     library = Library.open(library_dir)
-    with SearchIndex.open(library) as search_index:
+    with Unhurried.open(library) as search_index:
         shutil.rmtree(search_index.folder)
         data = UserData.open(library_dir.parent / "marks.sqlite3")
         note = data.add_note("first", 0, "zebracorn thoughts")
@@ -241,8 +242,8 @@ def test_a_note_saved_after_another_rebuild_is_found(library_dir: Path) -> None:
     from index.marks import UserData
 
     library = Library.open(library_dir)
-    with SearchIndex.open(library) as search_index:
-        SearchIndex.open(library, rebuild=True).close()  # another earmark's rebuild
+    with Unhurried.open(library) as search_index:
+        Unhurried.open(library, rebuild=True).close()  # another earmark's rebuild
         data = UserData.open(library_dir.parent / "marks.sqlite3")
         note = data.add_note("first", 0, "zebracorn thoughts")
         search_index.sync_own_notes(library, data.notes())
@@ -255,10 +256,10 @@ def test_an_open_index_is_read_in_place_not_copied_into_memory() -> None:
     import tracemalloc
 
     library = Library.open(DEFAULT_EPISODE_DIR.parent)
-    SearchIndex.open(library).close()  # built (or found) before measuring
+    Unhurried.open(library).close()  # built (or found) before measuring
     tracemalloc.start()
     try:
-        with SearchIndex.open(library) as search_index:
+        with Unhurried.open(library) as search_index:
             assert search_index.search("value function").hits
             held, _ = tracemalloc.get_traced_memory()
             on_disk = sum(f.stat().st_size for f in index_dir(search_index).glob("*.seg"))
@@ -279,7 +280,7 @@ def test_saves_do_not_pile_up_segments(library_dir: Path) -> None:
     data = UserData.open(library_dir.parent / "marks.sqlite3")
     saves, notes_a_save = 10, 60
     segments = []
-    with SearchIndex.open(library) as search_index:
+    with Unhurried.open(library) as search_index:
         for save in range(saves):
             for number in range(notes_a_save):
                 data.add_note("first", 0, f"zebracorn thought {save} {number}")
@@ -296,13 +297,13 @@ def test_a_segment_mostly_deleted_is_merged_away(library_dir: Path) -> None:
     or more of its documents deleted is merged into the next one at once, so searches do not
     read the dead documents (four updates of one episode had left four segments)."""
     library = Library.open(library_dir)
-    SearchIndex.open(library).close()
+    Unhurried.open(library).close()
     note = next(library_dir.rglob("*.md"))
     for update in range(4):
         with open(note, "a", encoding="utf-8") as file:
             file.write(f"\n- Another point about zanzibar, number {update}.\n")
         updated = Library.open(library_dir)
-        with SearchIndex.open(updated) as search_index:
+        with Unhurried.open(updated) as search_index:
             ix = whoosh_index.open_dir(str(index_dir(search_index)))
             for segment in ix._segments():
                 assert segment.deleted_count() * 2 < segment.doc_count_all(), update

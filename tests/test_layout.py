@@ -8,10 +8,11 @@ from pathlib import Path
 
 from rich.cells import cell_len
 from rich.console import Console
+from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.widgets._footer import FooterKey
 
-from index.library import Library
+from index.library import EpisodeInfo, Library
 from tests.waiting import wait_for
 from tui.app import EarmarkApp
 from tui.config import Config, Settings
@@ -156,3 +157,44 @@ def test_the_hint_that_unfolds_a_note_is_kept_whole(library: Library) -> None:
         lines = note_text(note, None, width=width).wrap(console, width)
         assert UNFOLD_HINT in lines[-1].plain, width
         assert all(cell_len(line.plain.rstrip()) <= width for line in lines)
+
+
+class _TreeApp(App[None]):
+    """A chapter tree alone, listing episodes without chapters."""
+
+    def __init__(self, titles: list[str]) -> None:
+        super().__init__()
+        self.infos = tuple(
+            EpisodeInfo(f"e{n}", title, None, None, None, (), 1, 0, (), "")
+            for n, title in enumerate(titles)
+        )
+
+    def compose(self) -> ComposeResult:
+        yield ChapterTree()
+
+
+async def test_the_tree_fits_the_widest_title_in_cells_up_to_its_cap() -> None:
+    # Titles are measured longest first and no further than needed: a shorter title in a
+    # wide script can still be the widest.
+    titles = ["A plain-letter title", "日本語のとても長い題名です", "Short"]
+    assert len(titles[1]) < len(titles[0]) < cell_len(titles[1])
+    app = _TreeApp(titles)
+    async with app.run_test(size=(80, 20)):
+        tree = app.query_one(ChapterTree)
+        tree.show_library(app.infos)
+        chrome = tree.CHROME + tree.scrollbar_size_vertical
+        assert tree.fit_width(200) == cell_len(tree.ICON_NODE + titles[1]) + chrome
+        assert tree.fit_width(20) == 20
+
+
+async def test_a_long_library_lists_a_screenful_before_the_first_paint() -> None:
+    app = _TreeApp([f"Episode {n}" for n in range(30)])
+    async with app.run_test(size=(60, 12)) as pilot:
+        tree = app.query_one(ChapterTree)
+        tree.show_library(app.infos)
+        assert [node.data.episode for node in tree.root.children] == [
+            f"e{n}"
+            for n in range(12)  # as many as the terminal has rows, at once
+        ]
+        await wait_for(pilot, lambda: len(tree.root.children) == 30)  # the rest, after it
+        assert [node.data.episode for node in tree.root.children][-1] == "e29"

@@ -107,6 +107,21 @@ def test_unchanged_library_is_not_parsed_again(
     assert parse_counter == []  # the whole episode came from the cache too
 
 
+def test_an_info_read_from_the_cache_has_the_chapters_and_sources_parsed(
+    episode_copy: Path, parse_counter: list[Path]
+) -> None:
+    """The cache keeps an episode's chapters and source files as plain values (opening a
+    large library made thousands of objects): they come back as the parse gave them."""
+    parsed = Library.open(episode_copy.parent)
+    episode = parsed.episode("ilya-sutskever-2025-11")
+    parse_counter.clear()
+    (info,) = Library.open(episode_copy.parent).infos
+    assert parse_counter == []  # from the cache
+    assert info.chapters == episode.chapters and len(info.chapters) == 10
+    assert info.chapters[7].title == episode.chapters[7].title
+    assert info.sources == episode.sources and all(path.is_file() for path in info.sources)
+
+
 def test_changed_source_is_parsed_again(episode_copy: Path, parse_counter: list[Path]) -> None:
     Library.open(episode_copy.parent)
     thread = episode_copy / "takeaways-thread.txt"

@@ -81,8 +81,8 @@ def test_a_file_that_vanishes_after_listing_is_one_line(
 ) -> None:
     listed = index.library.episodes._visible_entries
 
-    def listing_with_a_ghost(folder: Path, problems: list[str]) -> list[Path]:
-        ghost = folder / "ghost.md"
+    def listing_with_a_ghost(folder: str, problems: list[str]) -> list[os.DirEntry[str]]:
+        ghost = Path(folder) / "ghost.md"
         ghost.write_text("- a point\n")
         entries = listed(folder, problems)
         ghost.unlink()  # gone between listing and reading

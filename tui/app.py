@@ -793,7 +793,7 @@ class EarmarkApp(App[None]):
             tree=Pane(
                 self._tree_choice.shown and tree.worth_showing,
                 self._tree_choice.asked,
-                tree_size(tree.fit_width(), settings.tree_width),
+                tree_size(tree.fit_width(settings.tree_width), settings.tree_width),
             ),
             side=Pane(self._side_choice.shown and written, self._side_choice.asked, SIDE),
         )

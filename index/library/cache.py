@@ -36,7 +36,7 @@ def code_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-def fingerprint(episode_id: str, files: tuple[Path, ...]) -> str:
+def fingerprint(episode_id: str, files: tuple[str, ...]) -> str:
     """Changes whenever a source file (or ``episode.toml``) is added, removed, resized or touched.
 
     The files are absolute paths (found under a resolved library root). A file that cannot be
@@ -45,7 +45,7 @@ def fingerprint(episode_id: str, files: tuple[Path, ...]) -> str:
     digest = hashlib.sha256(f"{code_fingerprint()}\0{episode_id}".encode())
     for file in files:
         try:
-            stat = file.stat()
+            stat = os.stat(file)
         except OSError as error:
             digest.update(_bytes(f"\0{file}\0{error.errno}"))
             continue

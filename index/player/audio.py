@@ -10,7 +10,6 @@ Light on purpose: the library imports it when it lists a folder, long before any
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -24,8 +23,10 @@ _OTHER_URL = re.compile(r"[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 
 
 def is_media(name: str) -> bool:
-    """Whether a file of this name is an audio or video file (by its extension)."""
-    return os.path.splitext(name)[1].lower() in MEDIA_SUFFIXES
+    """Whether a file of this name is an audio or video file (by its extension; as
+    `os.path.splitext` has it, a name's leading dots do not start one, but one call for the
+    thousands of files a library lists)."""
+    return name.lstrip(".").lower().endswith(MEDIA_SUFFIXES)
 
 
 def is_url(source: str) -> bool:

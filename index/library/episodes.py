@@ -188,6 +188,18 @@ class Library:
         if episode is not None:
             self._keep(episode)
 
+    def first_readable(self, preferred: str | None = None) -> str | None:
+        """``preferred`` if the library has that episode, else its first; parsed now if it was
+        unread. One that cannot be read gives way to the next; None when none can."""
+        ids = [folder.id for folder, _ in self._found]
+        unread = set(self.unread)
+        for episode_id in dict.fromkeys([preferred, *ids] if preferred in ids else ids):
+            if episode_id in unread:
+                self.read(episode_id)
+            if episode_id in self._info_by_id:
+                return episode_id
+        return None
+
     def read_unread(self, stop: Callable[[], bool] | None = None) -> Iterator[EpisodeRead]:
         """Parse the unread episodes, in library order, each into the cache: in worker
         processes when there is enough to read (`index.library.parallel`). Nothing here changes

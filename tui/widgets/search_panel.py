@@ -139,6 +139,11 @@ class SearchPanel(Vertical):
         if self.query_text.strip():
             self._search(self.query_text)
 
+    def index_waiting(self, reason: str) -> None:
+        """Say why there is no index to search yet (the library is still being read)."""
+        if self._index is None:
+            self._set_status(reason)
+
     def index_failed(self, reason: str) -> None:
         self._set_status(f"Search is unavailable: {reason}")
 

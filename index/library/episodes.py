@@ -164,7 +164,11 @@ class Library:
             if isinstance(info, EpisodeInfo) and info.fingerprint == episode_fingerprint:
                 library._read[folder.key] = EpisodeRead(folder.key, info, ())
         library._update()
-        if not later:
+        if later and library.unread:  # read in a worker, maybe once an app holds the terminal
+            from index.library.parallel import prepare
+
+            prepare(library._unread_folders())
+        else:
             unread = len(library.unread)
             for done, read in enumerate(library.read_unread(), start=1):
                 library.add(read)
@@ -207,8 +211,10 @@ class Library:
         ``stop()`` true ends it after the episodes being parsed."""
         from index.library.parallel import read_folders
 
-        unread = [(f, found) for f, found in self._found if f.key not in self._read]
-        return read_folders(unread, self._store, stop or (lambda: False))
+        return read_folders(self._unread_folders(), self._store, stop or (lambda: False))
+
+    def _unread_folders(self) -> list[tuple[_Folder, str]]:
+        return [(folder, found) for folder, found in self._found if folder.key not in self._read]
 
     def add(self, *reads: EpisodeRead) -> None:
         """Episodes just parsed join the library (their problems are new: they are said)."""

@@ -21,6 +21,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import suppress
+from multiprocessing import resource_tracker
 from typing import TYPE_CHECKING
 
 from index.library.cache import EpisodeCache
@@ -39,11 +40,24 @@ def read_folders(
 ) -> Iterator[EpisodeRead]:
     """Each folder (with its fingerprint) parsed into ``store``, in order; ``stop()`` true ends
     it after the episodes being parsed."""
-    workers = min(os.cpu_count() or 1, len(folders))
-    if workers < 2 or _size(folders) < POOL_FROM_BYTES:
+    if _workers(folders) < 2:
         yield from _in_this_process(folders, store, stop)
     else:
-        yield from _in_workers(folders, store, stop, workers)
+        yield from _in_workers(folders, store, stop, _workers(folders))
+
+
+def prepare(folders: list[tuple[_Folder, str]]) -> None:
+    """Start multiprocessing's resource tracker now if reading ``folders`` will need workers.
+    Started with the first worker, it is handed this process's stderr, which must be a file
+    then: under a Textual app it is not (the app captures it), and starting it failed."""
+    if _workers(folders) >= 2:
+        resource_tracker.ensure_running()
+
+
+def _workers(folders: list[tuple[_Folder, str]]) -> int:
+    """How many worker processes to parse ``folders`` in: below 2, none (this process)."""
+    workers = min(os.cpu_count() or 1, len(folders))
+    return workers if workers >= 2 and _size(folders) >= POOL_FROM_BYTES else 1
 
 
 def _in_this_process(

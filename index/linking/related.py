@@ -25,7 +25,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 from itertools import chain, pairwise
 
 from index.analysis import MIN_WORD, STOP_WORDS, stem, word_spans, words
@@ -133,15 +133,22 @@ def _unit_keys(text: str, ignored: frozenset[str]) -> list[str]:
         if not word:  # the clause ended: no pair across it
             previous = None
             continue
-        if len(word) < MIN_WORD or (word := word.lower()) in _NOT_CONTENT:
-            continue
-        if (key := stem(word)) in ignored:
+        if (key := _content_key(word)) is None or key in ignored:
             continue
         keys.append(key)
         if previous is not None and previous != key:
             keys.append(f"{previous} {key}")
         previous = key
     return keys
+
+
+@lru_cache(maxsize=200_000)
+def _content_key(word: str) -> str | None:
+    """A word as written → its stem, or None for a short, stop or function word: once per
+    word, where a turn says its common words again and again."""
+    if len(word) < MIN_WORD or (word := word.lower()) in _NOT_CONTENT:
+        return None
+    return stem(word)
 
 
 class _Linker:

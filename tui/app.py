@@ -1,12 +1,13 @@
 """The reader: chapter tree, transcript and side pane, with search as you type.
 
-Data flows one way: the `Library` (files → model → links) is opened before the app starts; what
-a person does to the episode being read is asked of a `Reading` (`index.reading`: opening,
-moving, marks, matches), which answers from the model and user data and raises `EarmarkError`
-when a change cannot be saved. The app keeps the widgets, routes the panes' messages
-(`TurnChanged`, `ChapterChosen`, `NoteChosen`, `HitChosen`, `TermsFound`), and turns errors into
-notifications. The search index is opened in a thread after the first paint, so Whoosh is never
-on the start-up path, and the UI thread never searches it.
+Data flows one way: the `Library` (files → model → links) is opened before the app starts; the
+episodes the cache does not have yet (a new library) are read after the first paint, in a
+worker, but the one shown first. What a person does to the episode being read is asked of a
+`Reading` (`index.reading`: opening, moving, marks, matches), which answers from the model and
+user data and raises `EarmarkError` when a change cannot be saved. The app keeps the widgets,
+routes the panes' messages (`TurnChanged`, `ChapterChosen`, `NoteChosen`, `HitChosen`,
+`TermsFound`), and turns errors into notifications. The search index is opened in a thread after
+the first paint, so Whoosh is never on the start-up path, and the UI thread never searches it.
 """
 
 from __future__ import annotations
@@ -870,18 +871,15 @@ class EarmarkApp(App[None]):
         with suppress(NoMatches):
             self.query_one(LibraryProgress).remove()
         self._say_how_many_more_problems()
-        self._say_reading(None, None)
+        self.query_one(SearchPanel).index_waiting(SearchPanel.OPENING)
         self._open_search_index()
 
-    def _say_reading(self, done: int | None, total: int | None) -> None:
-        """What the search panel says while there is no index to search."""
-        message = "Opening the search index…"
-        if done is not None and total is not None:
-            message = (
-                f"Search starts once your library is read ({done:,} of "
-                f"{counted(total, 'new episode')}) and indexed"
-            )
-        self.query_one(SearchPanel).index_waiting(message)
+    def _say_reading(self, done: int, total: int) -> None:
+        """What the search panel says while the library is read, before there is an index."""
+        self.query_one(SearchPanel).index_waiting(
+            f"Search starts once your library is read ({done:,} of "
+            f"{counted(total, 'new episode')}) and indexed"
+        )
 
     # -- search index --------------------------------------------------------------------------
 

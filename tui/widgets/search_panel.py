@@ -44,6 +44,7 @@ ChapterTitle = Callable[[str, int | None], str]
 
 
 class SearchPanel(Vertical):
+    OPENING = "Opening the search index…"  # what it says until the index is ready
     COMPONENT_CLASSES: ClassVar[set[str]] = {"search-panel--lit"}
     DEFAULT_CSS = """
     SearchPanel > .search-panel--lit {
@@ -111,7 +112,7 @@ class SearchPanel(Vertical):
         self._answer_query = ""  # the query ``_answer`` answers
         self._choose_on_answer = False  # Enter came before the answer
         self._timer: Timer | None = None
-        self._status = "Opening the search index…"
+        self._status = self.OPENING
 
     @property
     def query_text(self) -> str:

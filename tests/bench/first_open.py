@@ -37,7 +37,9 @@ from tests.bench.synth import write_library
 
 SECTION = "# First open"
 TARGET_MB_S = 10.0
-SAMPLE_EVERY_S = 0.1
+# Each sample runs `tmux capture-pane` and reads /proc: on a busy machine, sampling more often
+# took CPU from what it measures.
+SAMPLE_EVERY_S = 0.5
 FIRST_EPISODE_MARKER = "00:00:00"
 READING_MARKER = "Reading your library"
 TIMEOUT_S = 1800.0
@@ -107,7 +109,11 @@ def _breakdown(library: Path) -> dict[str, float]:
 
 def measure(library: Path, work: Path, runs: int) -> dict[str, Any]:
     raw_mb = sum(f.stat().st_size for f in library.rglob("*") if f.is_file()) / 1e6
-    measured = [measure_reader(library, work / "home") for _ in range(runs)]
+    loads = [os.getloadavg()[0]]  # the machine is shared: how busy it was says what MB/s mean
+    measured = []
+    for _ in range(runs):
+        measured.append(measure_reader(library, work / "home"))
+        loads.append(os.getloadavg()[0])
     home = work / "home-breakdown"
     shutil.rmtree(home, ignore_errors=True)
     done = subprocess.run(
@@ -116,6 +122,7 @@ def measure(library: Path, work: Path, runs: int) -> dict[str, Any]:
         check=True, capture_output=True, text=True,
     )  # fmt: skip
     row: dict[str, Any] = {"raw_mb": raw_mb, "breakdown": json.loads(done.stdout)}
+    row["load"] = spread(loads)
     for key in measured[0]:
         row[key] = spread([run[key] for run in measured])
     row["mb_s"] = spread([raw_mb / run["all_read_s"] for run in measured])
@@ -155,10 +162,12 @@ def report(rows: list[dict[str, Any]], runs: int) -> str:
         "line gone (every episode parsed into the cache, the search index then starts); MB/s "
         "over all read (target ≥ "
         f"{TARGET_MB_S:g}). RSS: the reader's own peak while it reads (target at 1,000 episodes: "
-        "250 MB), and its process tree's (the parsing workers with it).",
+        "250 MB), and its process tree's (the parsing workers with it). Load: the machine's "
+        "1-minute load average before and after each run (other work on it slows every figure).",
         "",
-        "| library | MB | first episode s | all read s | MB/s | reader RSS MB | with workers MB |",
-        "|---|---|---|---|---|---|---|",
+        "| library | MB | first episode s | all read s | MB/s | reader RSS MB | with workers MB "
+        "| load |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for row in rows:
         verdict = " ✓" if row["mb_s"][0] >= TARGET_MB_S else " ✗"
@@ -166,7 +175,7 @@ def report(rows: list[dict[str, Any]], runs: int) -> str:
             f"| {row['size']:,} episodes | {row['raw_mb']:.1f} "
             f"| {_cell(row['first_episode_s'], '.2f')} | {_cell(row['all_read_s'], '.1f')} "
             f"| {_cell(row['mb_s'], '.2f')}{verdict} | {_cell(row['reader_peak_mb'], '.0f')} "
-            f"| {_cell(row['tree_peak_mb'], '.0f')} |"
+            f"| {_cell(row['tree_peak_mb'], '.0f')} | {_cell(row['load'], '.1f')} |"
         )
     lines += [
         "",

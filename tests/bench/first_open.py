@@ -37,8 +37,8 @@ from tests.bench.synth import write_library
 
 SECTION = "# First open"
 TARGET_MB_S = 10.0
-# Each sample runs `tmux capture-pane` and reads /proc: on a busy machine, sampling more often
-# took CPU from what it measures.
+# Each sample runs `tmux capture-pane` and reads /proc: CPU taken from what is measured, on a
+# machine whose cores are busy.
 SAMPLE_EVERY_S = 0.5
 FIRST_EPISODE_MARKER = "00:00:00"
 READING_MARKER = "Reading your library"

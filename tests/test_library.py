@@ -261,3 +261,11 @@ def test_reading_stopped_part_way_leaves_the_rest_for_the_next_open(
         "episode-0000",
         "episode-0001",
     ]
+
+
+@pytest.mark.cold
+def test_the_first_episode_read_when_nothing_else_is_unread_is_kept(tmp_path: Path) -> None:
+    shutil.copytree(DEFAULT_EPISODE_DIR, tmp_path / "only")
+    library = Library.open(tmp_path, later=True)
+    assert library.first_readable() == "only" and library.unread == ()
+    assert Library.open(tmp_path, later=True).unread == ()  # no worker: read now, and kept

@@ -191,6 +191,8 @@ class Library:
         self.add(read)
         if episode is not None:
             self._keep(episode)
+        if not self.unread:  # no worker will read the rest and save: the last one read is it
+            self.save()
 
     def first_readable(self, preferred: str | None = None) -> str | None:
         """``preferred`` if the library has that episode, else its first; parsed now if it was

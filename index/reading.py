@@ -78,10 +78,9 @@ class Reading:
     # -- opening ------------------------------------------------------------------------------
 
     def first_episode(self) -> str | None:
-        """The episode to open at start-up: the one read last, if the library has it."""
-        if self._last_read is not None and self.library.info(self._last_read) is not None:
-            return self._last_read
-        return self.library.infos[0].id if self.library.infos else None
+        """The episode to open at start-up: the one read last, if the library has it, else the
+        first; parsed now if the library has not read it yet (`Library.first_readable`)."""
+        return self.library.first_readable(self._last_read)
 
     def open(self, episode_id: str, turn: int | None = None) -> int:
         """Read ``episode_id`` from now on, at ``turn`` or, without one, where the reader left

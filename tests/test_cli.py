@@ -214,3 +214,43 @@ def test_the_readme_lists_every_command_as_help_does() -> None:
 
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     assert "\n".join(usage_lines()) in readme
+
+
+class _Terminal:
+    """stderr as a terminal would be: what is written to it is kept."""
+
+    def __init__(self, is_a_terminal: bool) -> None:
+        self.written: list[str] = []
+        self._is_a_terminal = is_a_terminal
+
+    def write(self, text: str) -> int:
+        self.written.append(text)
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return self._is_a_terminal
+
+    def fileno(self) -> int:
+        raise OSError("not a real file")
+
+
+@pytest.mark.cold
+@pytest.mark.parametrize("is_a_terminal", [True, False])
+def test_list_says_it_reads_a_new_library_on_a_terminal_only(
+    is_a_terminal: bool, two_episodes_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    import tui.progress
+
+    monkeypatch.setattr(tui.progress, "PROGRESS_AFTER_SECONDS", 0.0)  # however quick it is
+    stderr = _Terminal(is_a_terminal)
+    monkeypatch.setattr(sys, "stderr", stderr)
+    assert main(["list", str(two_episodes_dir)]) == 0
+    assert "episode-0001" in capsys.readouterr().out
+    written = "".join(stderr.written)
+    if is_a_terminal:
+        assert "reading your library" in written and "episodes" in written
+    else:
+        assert written == ""

@@ -206,3 +206,81 @@ def test_a_library_keeps_only_the_last_episodes_it_loaded(tmp_path: Path) -> Non
     # One let go loads again, the same episode.
     first = library.infos[0]
     assert library.episode(first.id).id == first.id
+
+
+def _library_with_a_bad_episode(tmp_path: Path, two_episodes_dir: Path) -> Path:
+    """The two synthetic episodes, and between them one whose only file is not a format."""
+    root = tmp_path / "library"
+    shutil.copytree(two_episodes_dir, root)
+    (root / "episode-0000-b").mkdir()
+    (root / "episode-0000-b" / "shopping.txt").write_text("eggs\nmilk\n", encoding="utf-8")
+    return root
+
+
+@pytest.mark.cold
+def test_new_episodes_parsed_in_worker_processes_are_those_parsed_here(
+    tmp_path: Path, two_episodes_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import index.library.parallel as parallel
+
+    root = _library_with_a_bad_episode(tmp_path, two_episodes_dir)
+    here = Library.open(root, cache=EpisodeCache(tmp_path / "here"))
+    monkeypatch.setattr(parallel, "POOL_FROM_BYTES", 0)
+    seen: list[tuple[int, int]] = []
+    pooled = Library.open(
+        root, cache=EpisodeCache(tmp_path / "pooled"), progress=lambda *p: seen.append(p)
+    )
+    assert [info.id for info in pooled.infos] == ["episode-0000", "episode-0001"]
+    assert pooled.infos == here.infos
+    assert pooled.problems == here.problems
+    (problem,) = pooled.problems
+    assert problem.startswith(f"{root / 'episode-0000-b' / 'shopping.txt'}: not a format earmark")
+    assert seen == [(1, 3), (2, 3), (3, 3)]
+    # The workers wrote each episode to the cache: it loads from there, the same episode.
+    assert pooled.episode("episode-0001") == here.episode("episode-0001")
+
+
+def test_a_library_opened_for_later_parses_only_what_it_is_asked(
+    tmp_path: Path, two_episodes_dir: Path, parse_counter: list[Path]
+) -> None:
+    root = _library_with_a_bad_episode(tmp_path, two_episodes_dir)
+    library = Library.open(root, later=True)
+    assert library.infos == () and parse_counter == []
+    assert library.unread == ("episode-0000", "episode-0000-b", "episode-0001")
+    library.read("episode-0001")
+    assert [info.id for info in library.infos] == ["episode-0001"]
+    assert library.unread == ("episode-0000", "episode-0000-b")
+    library.add(*library.read_unread())
+    assert [info.id for info in library.infos] == ["episode-0000", "episode-0001"]
+    assert len(library.problems) == 1 and library.unread == ()
+    library.save()
+    parse_counter.clear()
+    again = Library.open(root, later=True)
+    # The unreadable episode is tried again; the others come from the cache.
+    assert again.unread == ("episode-0000-b",) and again.infos == library.infos
+    assert [path.name for path in parse_counter] == []
+
+
+@pytest.mark.cold
+def test_reading_stopped_part_way_leaves_the_rest_for_the_next_open(
+    tmp_path: Path, two_episodes_dir: Path
+) -> None:
+    library = Library.open(two_episodes_dir, later=True)
+    reads = library.read_unread(stop=lambda: bool(library.infos))
+    library.add(next(reads))
+    assert list(reads) == []
+    library.save()
+    again = Library.open(two_episodes_dir, later=True)
+    assert again.unread == ("episode-0001",)
+    assert [info.id for info in Library.open(two_episodes_dir).infos] == [
+        "episode-0000",
+        "episode-0001",
+    ]
+
+
+@pytest.mark.cold
+def test_the_first_episode_read_when_nothing_else_is_unread_is_kept(tmp_path: Path) -> None:
+    shutil.copytree(DEFAULT_EPISODE_DIR, tmp_path / "only")
+    library = Library.open(tmp_path, later=True)
+    assert library.first_readable() == "only" and library.unread == ()
+    assert Library.open(tmp_path, later=True).unread == ()  # no worker: read now, and kept

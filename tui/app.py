@@ -1,16 +1,18 @@
 """The reader: chapter tree, transcript and side pane, with search as you type.
 
-Data flows one way: the `Library` (files → model → links) is opened before the app starts; what
-a person does to the episode being read is asked of a `Reading` (`index.reading`: opening,
-moving, marks, matches), which answers from the model and user data and raises `EarmarkError`
-when a change cannot be saved. The app keeps the widgets, routes the panes' messages
-(`TurnChanged`, `ChapterChosen`, `NoteChosen`, `HitChosen`, `TermsFound`), and turns errors into
-notifications. The search index is opened in a thread after the first paint, so Whoosh is never
-on the start-up path, and the UI thread never searches it.
+Data flows one way: the `Library` (files → model → links) is opened before the app starts; the
+episodes the cache does not have yet (a new library) are read after the first paint, in a
+worker, but the one shown first. What a person does to the episode being read is asked of a
+`Reading` (`index.reading`: opening, moving, marks, matches), which answers from the model and
+user data and raises `EarmarkError` when a change cannot be saved. The app keeps the widgets,
+routes the panes' messages (`TurnChanged`, `ChapterChosen`, `NoteChosen`, `HitChosen`,
+`TermsFound`), and turns errors into notifications. The search index is opened in a thread after
+the first paint, so Whoosh is never on the start-up path, and the UI thread never searches it.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import suppress
 from dataclasses import dataclass, replace
@@ -32,7 +34,7 @@ from textual.widgets import Header, Static
 from textual.worker import get_current_worker
 
 from index.errors import EarmarkError
-from index.library import Library
+from index.library import EpisodeRead, Library
 from index.marks import quote
 from index.model import Episode, Note, Turn
 from index.reading import Reading
@@ -46,6 +48,7 @@ from tui.output import notify
 from tui.pane_widths import SIDE, Pane, share, tree_size
 from tui.widgets.chapter_tree import ChapterTree
 from tui.widgets.footer import FittedFooter
+from tui.widgets.library_progress import LibraryProgress
 from tui.widgets.search_panel import SearchPanel
 from tui.widgets.side_pane import SidePane
 from tui.widgets.transcript import Transcript
@@ -77,6 +80,10 @@ POSITION_SAVE_DELAY = 0.5
 EXCERPT_CHARS = 100
 # Finding every hit of the lit query in one episode, for n/N: not a keystroke's search.
 MATCHES_TIME_LIMIT = 5.0
+# While a new library is read: how often the tree and the progress line take in what arrived,
+# and how many of the problems found are notified one by one.
+READ_SHOWN_EVERY = 0.25
+PROBLEMS_SHOWN = 3
 
 
 class ReaderScreen(Screen[None]):
@@ -174,6 +181,7 @@ class EarmarkApp(App[None]):
         self.config = config or load_config()
         self._position_timer: Timer | None = None
         self.search_index: SearchIndex | None = None
+        self._problems_said = 0  # the library's problems notified so far
         self._tree_choice = PaneChoice(self.config.settings.tree)
         self._side_choice = PaneChoice(self.config.settings.side_pane)
         self._side_even_empty: str | None = None  # an episode with no notes, side pane asked for
@@ -213,20 +221,33 @@ class EarmarkApp(App[None]):
 
     def on_mount(self) -> None:
         self._apply_settings()
+        first = self.reading.first_episode()  # parsed now if the library had not read it
         self.query_one(ChapterTree).show_library(self.library.infos)
-        if (first := self.reading.first_episode()) is not None:
+        if first is not None:
             self._show_episode(first)
         self._fit_to_size()
         if self.reading.notice:
             notify(self, self.reading.notice, severity="warning", timeout=15)
-        for problem in self.library.problems[:3]:
-            notify(self, problem, title="Not read", severity="warning", timeout=10)
-        if len(self.library.problems) > 3:
-            more = len(self.library.problems) - 3
+        self._say_problems(self.library.problems)
+        if self.library.unread:
+            self.call_after_refresh(self._read_the_rest)
+        else:
+            self._say_how_many_more_problems()
+            self.call_after_refresh(self._open_search_index)
+
+    def _say_problems(self, problems: Iterable[str]) -> None:
+        """The library's problems, the first few one by one (the rest: `_say_how_many_more…`)."""
+        for problem in problems:
+            if self._problems_said < PROBLEMS_SHOWN:
+                notify(self, problem, title="Not read", severity="warning", timeout=10)
+            self._problems_said += 1
+
+    def _say_how_many_more_problems(self) -> None:
+        if self._problems_said > PROBLEMS_SHOWN:
+            more = self._problems_said - PROBLEMS_SHOWN
             self.notify(
                 f"…and {more} more (see `earmark export`)", severity="warning", markup=False
             )
-        self.call_after_refresh(self._open_search_index)
 
     def _apply_settings(self) -> None:
         """The settings' theme and keys (their other choices are read where they apply): what
@@ -701,6 +722,8 @@ class EarmarkApp(App[None]):
 
     async def on_unmount(self) -> None:
         await self.listening.stop()  # quitting: mpv ends with the reader
+        if self.library.unread:  # quit while reading: what is read is not read again
+            self.library.save()
 
     # -- podcasts ------------------------------------------------------------------------------
 
@@ -762,6 +785,9 @@ class EarmarkApp(App[None]):
         for failure in failures:
             notify(self, failure, title="Podcasts", severity="error", timeout=10)
         if library is not None:
+            self.workers.cancel_group(self, "library")  # read whole: what was being read is in
+            with suppress(NoMatches):
+                self.query_one(LibraryProgress).remove()
             self.reading.library = library
             self.query_one(ChapterTree).show_library(library.infos)
             if (turn := self.here.current) is not None and self.episode is not None:
@@ -802,6 +828,62 @@ class EarmarkApp(App[None]):
             if pane_width:
                 pane.styles.width = pane_width
         self.call_after_refresh(self._update_status)  # the status line fits the new width
+
+    # -- a new library, read after the first paint ------------------------------------------
+
+    def _read_the_rest(self) -> None:
+        """Parse the episodes the cache did not have in a worker, the first one shown: the
+        progress line says how far it is, the tree lists each episode as it arrives, and the
+        search index opens once they are all read (an index of part of the library would
+        drop the rest)."""
+        total = len(self.library.unread)
+        self.screen.mount(LibraryProgress(total, id="reading-library"), before="#status")
+        self._say_reading(0, total)
+        self._read_library(self.library, total)
+
+    @work(thread=True, exclusive=True, group="library")
+    def _read_library(self, library: Library, total: int) -> None:
+        worker = get_current_worker()
+        batch: list[EpisodeRead] = []
+        sent = time.monotonic()
+        for read in library.read_unread(stop=lambda: worker.is_cancelled):
+            batch.append(read)
+            if time.monotonic() - sent >= READ_SHOWN_EVERY:
+                if worker.is_cancelled:
+                    return
+                self.call_from_thread(self._episodes_read, library, batch, total)
+                batch, sent = [], time.monotonic()
+        if worker.is_cancelled:  # quitting: what was read is saved as the reader closes
+            return
+        self.call_from_thread(self._episodes_read, library, batch, total)
+        library.save()  # every result is in (the call above waited for it)
+        self.call_from_thread(self._library_read, library)
+
+    def _episodes_read(self, library: Library, reads: list[EpisodeRead], total: int) -> None:
+        if library is not self.library:  # read again meanwhile (a feed brought episodes in)
+            return
+        library.add(*reads)
+        with suppress(NoMatches):  # the reader is closing
+            self.query_one(LibraryProgress).show(total - len(library.unread))
+            self.query_one(ChapterTree).add_episodes(library.infos)
+            self._say_reading(total - len(library.unread), total)
+        self._say_problems(problem for read in reads for problem in read.problems)
+
+    def _library_read(self, library: Library) -> None:
+        if library is not self.library:
+            return
+        with suppress(NoMatches):
+            self.query_one(LibraryProgress).remove()
+        self._say_how_many_more_problems()
+        self.query_one(SearchPanel).index_waiting(SearchPanel.OPENING)
+        self._open_search_index()
+
+    def _say_reading(self, done: int, total: int) -> None:
+        """What the search panel says while the library is read, before there is an index."""
+        self.query_one(SearchPanel).index_waiting(
+            f"Search starts once your library is read ({done:,} of "
+            f"{counted(total, 'new episode')}) and indexed"
+        )
 
     # -- search index --------------------------------------------------------------------------
 

@@ -164,11 +164,13 @@ def _positive(text: str) -> int:
     return int(text)
 
 
-def _load(options: argparse.Namespace) -> Library:
+def _load(options: argparse.Namespace, *, later: bool = False) -> Library:
     """The library PATH names (your library without one). Its problems are said when they
-    arise (a file parsed now); each episode's are in `earmark list`, beside it."""
-    with WorkProgress("reading") as progress:
-        library = Library.open(options.path or open_user_library(), progress=progress.update)
+    arise (a file parsed now); each episode's are in `earmark list`, beside it. ``later``:
+    the episodes the cache does not have are left to the reader to read."""
+    with WorkProgress("reading your library") as progress:
+        root = options.path or open_user_library()
+        library = Library.open(root, progress=progress.update, later=later)
     for problem in library.new_problems:
         warn(problem)
     return library
@@ -176,8 +178,8 @@ def _load(options: argparse.Namespace) -> Library:
 
 def _open(options: argparse.Namespace) -> int:
     """Open the reader; without a terminal, say what to use instead."""
-    library = _load(options)
-    if not library.infos:
+    library = _load(options, later=True)  # the reader shows one, then reads the rest
+    if not library.infos and library.first_readable() is None:
         raise EarmarkError(f"{library.root}: no episodes earmark can read")
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         complain("the reader needs a terminal; try `earmark export` or `earmark search`")

@@ -16,7 +16,14 @@ from typing import TYPE_CHECKING
 from index.lazy import exports
 
 if TYPE_CHECKING:
-    from index.library.episodes import EPISODE_FILE, FEEDS_FILE, EpisodeInfo, Library, slug
+    from index.library.episodes import (
+        EPISODE_FILE,
+        FEEDS_FILE,
+        EpisodeInfo,
+        EpisodeRead,
+        Library,
+        slug,
+    )
     from index.library.export import episode_to_dict, library_to_dict
     from index.library.user_library import (
         add_files,
@@ -31,6 +38,7 @@ __all__ = [
     "EPISODE_FILE",
     "FEEDS_FILE",
     "EpisodeInfo",
+    "EpisodeRead",
     "Library",
     "add_files",
     "add_sources",
@@ -49,6 +57,7 @@ __getattr__ = exports(
         "EPISODE_FILE": "episodes",
         "FEEDS_FILE": "episodes",
         "EpisodeInfo": "episodes",
+        "EpisodeRead": "episodes",
         "Library": "episodes",
         "slug": "episodes",
         "episode_to_dict": "export",

@@ -19,10 +19,10 @@ import os
 import re
 import unicodedata
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from index.chapters import chapters_with_ends, in_chapters
 from index.errors import EarmarkError, FormatError
@@ -122,9 +122,25 @@ class EpisodeInfo(Pickled):
         return tuple(map(Path, self.source_paths))
 
 
+@dataclass(frozen=True, slots=True)
+class EpisodeRead:
+    """What parsing one episode folder gave: its info (None when not one of its files could be
+    read; tried again next time) and the problems its files gave, one line each. Its whole
+    episode went to the cache."""
+
+    key: str
+    info: EpisodeInfo | None
+    problems: tuple[str, ...]
+
+
 class Library:
     """The episodes under a path. Opening reads only the cached `EpisodeInfo` of unchanged
-    episodes (parsing the rest); `episode(id)` loads one whole episode when it is wanted."""
+    episodes (parsing the rest); `episode(id)` loads one whole episode when it is wanted.
+
+    Opened with ``later=True``, the episodes the cache does not have are left `unread`: the
+    reader parses the one it shows (`read`) and the rest in a worker (`read_unread`, whose
+    results `add` takes in, on the thread that uses the library), then `save`s the manifest.
+    """
 
     def __init__(
         self,
@@ -143,6 +159,11 @@ class Library:
         self._loaded: OrderedDict[str, Episode] = OrderedDict()  # the last `EPISODES_KEPT`
         self._folders: dict[str, _Folder] = {}
         self._info_by_id: dict[str, EpisodeInfo] = {}
+        # Every folder found, in library order, with its fingerprint; what each gave once read.
+        self._found: list[tuple[_Folder, str]] = []
+        self._read: dict[str, EpisodeRead] = {}
+        self._listing_problems: tuple[str, ...] = ()
+        self._manifest: dict[str, Any] = {}
 
     @classmethod
     def open(
@@ -151,8 +172,10 @@ class Library:
         *,
         cache: EpisodeCache | None = None,
         progress: Callable[[int, int], None] | None = None,
+        later: bool = False,
     ) -> Library:
-        """The library at ``path``; ``progress(done, total)`` is told of each episode read."""
+        """The library at ``path``; ``progress(done, total)`` is told of each episode parsed
+        (``total``: those the cache did not have). ``later``: parse none of them now."""
         root = Path(path).expanduser()
         if not root.exists():
             raise EarmarkError(f"{root}: no such file or folder")
@@ -160,34 +183,104 @@ class Library:
         # each (that was most of the time of opening a 1,000-episode library).
         root = root.resolve()
         store = cache or EpisodeCache(cache_dir())
-        problems: list[str] = []
-        folders = _episode_folders(root, problems)
-        new_problems = list(problems)
-        manifest = store.manifest(root)
-        fresh_manifest: dict[str, EpisodeInfo] = {}
         library = cls(root, (), (), store)
-        for done, folder in enumerate(folders):
-            if progress:  # the episodes read so far
-                progress(done, len(folders))
+        listing_problems: list[str] = []
+        folders = _episode_folders(root, listing_problems)
+        library._listing_problems = library.new_problems = tuple(listing_problems)
+        library._manifest = store.manifest(root)
+        for folder in folders:
             episode_fingerprint = folder.fingerprint()
-            key = folder.key
-            info = manifest.get(key)
-            if not isinstance(info, EpisodeInfo) or info.fingerprint != episode_fingerprint:
-                info, parse_problems = library._parse(folder, episode_fingerprint)
-                new_problems.extend(parse_problems)
-                if info is None:  # nothing readable: reported now, tried again next time
-                    problems.extend(parse_problems)
-                    continue
-            library._folders[info.id] = folder
-            fresh_manifest[key] = info
-            problems.extend(info.problems)
-        if fresh_manifest != manifest:
-            store.save_manifest(root, fresh_manifest)
-        library.infos = tuple(fresh_manifest.values())
-        library._info_by_id = {info.id: info for info in library.infos}
-        library.problems = tuple(problems)
-        library.new_problems = tuple(new_problems)
+            library._found.append((folder, episode_fingerprint))
+            info = library._manifest.get(folder.key)
+            if isinstance(info, EpisodeInfo) and info.fingerprint == episode_fingerprint:
+                library._read[folder.key] = EpisodeRead(folder.key, info, ())
+        library._update()
+        if later and library.unread:  # read in a worker, maybe once an app holds the terminal
+            from index.library.parallel import prepare
+
+            prepare(library._unread_folders())
+        else:
+            unread = len(library.unread)
+            for done, read in enumerate(library.read_unread(), start=1):
+                library.add(read)
+                if progress:
+                    progress(done, unread)
+            library.save()
         return library
+
+    @property
+    def unread(self) -> tuple[str, ...]:
+        """The ids of the episodes not read yet (the cache did not have them), in library order."""
+        return tuple(folder.id for folder, _ in self._found if folder.key not in self._read)
+
+    def read(self, episode_id: str) -> None:
+        """Parse one unread episode now, in this process (the one the reader shows first)."""
+        folder, episode_fingerprint = next(
+            (folder, found) for folder, found in self._found if folder.id == episode_id
+        )
+        read, episode = read_folder(folder, episode_fingerprint, self._store)
+        self.add(read)
+        if episode is not None:
+            self._keep(episode)
+        if not self.unread:  # no worker will read the rest and save: the last one read is it
+            self.save()
+
+    def first_readable(self, preferred: str | None = None) -> str | None:
+        """``preferred`` if the library has that episode, else its first; parsed now if it was
+        unread. One that cannot be read gives way to the next; None when none can."""
+        ids = [folder.id for folder, _ in self._found]
+        unread = set(self.unread)
+        for episode_id in dict.fromkeys([preferred, *ids] if preferred in ids else ids):
+            if episode_id in unread:
+                self.read(episode_id)
+            if episode_id in self._info_by_id:
+                return episode_id
+        return None
+
+    def read_unread(self, stop: Callable[[], bool] | None = None) -> Iterator[EpisodeRead]:
+        """Parse the unread episodes, in library order, each into the cache: in worker
+        processes when there is enough to read (`index.library.parallel`). Nothing here changes
+        the library, so it may run in a thread while the library is used: `add` each result.
+        ``stop()`` true ends it after the episodes being parsed."""
+        from index.library.parallel import read_folders
+
+        return read_folders(self._unread_folders(), self._store, stop or (lambda: False))
+
+    def _unread_folders(self) -> list[tuple[_Folder, str]]:
+        return [(folder, found) for folder, found in self._found if folder.key not in self._read]
+
+    def add(self, *reads: EpisodeRead) -> None:
+        """Episodes just parsed join the library (their problems are new: they are said)."""
+        for read in reads:
+            self._read[read.key] = read
+            self.new_problems += read.problems
+        self._update()
+
+    def save(self) -> None:
+        """Keep what is read in the cache's manifest, so that it is not parsed again (a folder
+        left unread is parsed the next time)."""
+        manifest = {key: read.info for key, read in self._read.items() if read.info is not None}
+        if manifest != self._manifest:
+            self._store.save_manifest(self.root, manifest)
+            self._manifest = manifest
+
+    def _update(self) -> None:
+        """``infos``, ``problems`` and the look-ups, from what is read, in library order."""
+        infos, problems = [], list(self._listing_problems)
+        self._folders = {}
+        for folder, _ in self._found:
+            read = self._read.get(folder.key)
+            if read is None:
+                continue
+            if read.info is None:  # nothing readable: reported, tried again next time
+                problems.extend(read.problems)
+                continue
+            self._folders[read.info.id] = folder
+            infos.append(read.info)
+            problems.extend(read.info.problems)
+        self.infos = tuple(infos)
+        self._info_by_id = {info.id: info for info in infos}
+        self.problems = tuple(problems)
 
     @property
     def episodes(self) -> tuple[Episode, ...]:
@@ -225,16 +318,18 @@ class Library:
         while len(self._loaded) > EPISODES_KEPT:
             self._loaded.popitem(last=False)
 
-    def _parse(
-        self, folder: _Folder, episode_fingerprint: str
-    ) -> tuple[EpisodeInfo | None, list[str]]:
-        problems: list[str] = []
-        episode = _load_episode(folder, problems)
-        if episode is None:
-            return None, problems
-        self._store.save_episode(folder.key, episode_fingerprint, episode)
-        self._keep(episode)
-        return EpisodeInfo.of(episode, episode_fingerprint, problems), problems
+
+def read_folder(
+    folder: _Folder, episode_fingerprint: str, store: EpisodeCache
+) -> tuple[EpisodeRead, Episode | None]:
+    """Parse one episode folder into the cache; what it gave, and the episode."""
+    problems: list[str] = []
+    episode = _load_episode(folder, problems)
+    if episode is None:
+        return EpisodeRead(folder.key, None, tuple(problems)), None
+    store.save_episode(folder.key, episode_fingerprint, episode)
+    info = EpisodeInfo.of(episode, episode_fingerprint, tuple(problems))
+    return EpisodeRead(folder.key, info, tuple(problems)), episode
 
 
 def slug(name: str, max_bytes: int = NAME_MAX) -> str:

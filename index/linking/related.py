@@ -25,9 +25,10 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
-from itertools import pairwise
+from functools import cached_property, lru_cache
+from itertools import chain, pairwise
 
-from index.analysis import STOP_WORDS, stem, word_spans, words
+from index.analysis import MIN_WORD, STOP_WORDS, stem, word_spans, words
 from index.model import Episode, Link, Note, Span
 from index.timeline import Timeline
 
@@ -78,10 +79,13 @@ FUNCTION_WORDS = frozenset(
     """.split()  # noqa: SIM905 (a word list reads best as words)
 )
 
+_NOT_CONTENT = STOP_WORDS | FUNCTION_WORDS
+
 _QUOTED = re.compile(r"[“\"]([^”\"]{8,400})[”\"]")
 _URL = re.compile(r"\b(?:https?://|www\.)\S+|\b\S+\.(?:com|org|net|io|ai|dev|co)/\S*")
 # Terms pair up into phrases ("value function") only within a clause.
 _CLAUSE = re.compile(r"[.,;:!?()\[\]{}\"“”‘’—–…\n]+")
+_WORD_OR_CLAUSE_END = re.compile(r"(\w+)|" + _CLAUSE.pattern)
 
 
 def link_notes(episode: Episode) -> Episode:
@@ -106,11 +110,10 @@ def _units(text: str, ignored: frozenset[str] = frozenset()) -> list[_Unit]:
     units = []
     for clause in _CLAUSE.split(text):
         found = [
-            (stem(word), start, end)
+            (key, start, end)
             for word, start, end in word_spans(clause)
-            if word not in STOP_WORDS and word not in FUNCTION_WORDS
+            if word not in _NOT_CONTENT and (key := stem(word)) not in ignored
         ]
-        found = [item for item in found if item[0] not in ignored]
         units += [_Unit(key, clause[start:end].lower()) for key, start, end in found]
         units += [
             _Unit(f"{a} {b}", clause[a_start:b_end].lower())
@@ -120,34 +123,67 @@ def _units(text: str, ignored: frozenset[str] = frozenset()) -> list[_Unit]:
     return units
 
 
+def _unit_keys(text: str, ignored: frozenset[str]) -> list[str]:
+    """The keys of `_units` (in another order), without the words as written: what every
+    turn is counted by, in one pass over the text. Within a clause a word is a run of ``\\w``
+    (`analysis` keeps a dot inside a word, but a dot ends a clause)."""
+    keys = []
+    previous = None
+    for word in _WORD_OR_CLAUSE_END.findall(text):
+        if not word:  # the clause ended: no pair across it
+            previous = None
+            continue
+        if (key := _content_key(word)) is None or key in ignored:
+            continue
+        keys.append(key)
+        if previous is not None and previous != key:
+            keys.append(f"{previous} {key}")
+        previous = key
+    return keys
+
+
+@lru_cache(maxsize=200_000)
+def _content_key(word: str) -> str | None:
+    """A word as written → its stem, or None for a short, stop or function word: once per
+    word, where a turn says its common words again and again."""
+    if len(word) < MIN_WORD or (word := word.lower()) in _NOT_CONTENT:
+        return None
+    return stem(word)
+
+
 class _Linker:
     """Per-episode statistics, computed once, and the evidence rules applied to each note."""
 
     def __init__(self, episode: Episode) -> None:
         self.turns = episode.turns
         self.timeline = Timeline(episode.turns)
-        self.turn_pairs = [set(pairwise(words(turn.text))) for turn in episode.turns]
         # Names say who speaks, not about what: "Ilya argues…" is no evidence of where.
         self.names = frozenset(
             stem(word)
             for name in (*(turn.speaker for turn in episode.turns), *episode.guests)
             for word in words(name)
         )
-        self.turn_units = [
-            Counter(unit.key for unit in _units(turn.text, self.names)) for turn in episode.turns
-        ]
+        turn_keys = [_unit_keys(turn.text, self.names) for turn in episode.turns]
+        self.turn_units = [Counter(keys) for keys in turn_keys]
         chapters = max(turn.chapter for turn in episode.turns) + 1
         self.chapter_turns: list[list[int]] = [[] for _ in range(chapters)]
-        self.chapter_units: list[Counter[str]] = [Counter() for _ in range(chapters)]
         for turn in episode.turns:
             self.chapter_turns[turn.chapter].append(turn.index)
-            self.chapter_units[turn.chapter].update(self.turn_units[turn.index])
-        self.episode_units: Counter[str] = Counter()
-        for counts in self.chapter_units:
-            self.episode_units.update(counts)
+        # Counted from the keys at once (in C), not by adding up the turns' counters.
+        self.chapter_units = [
+            Counter(chain.from_iterable(turn_keys[index] for index in turns))
+            for turns in self.chapter_turns
+        ]
+        self.episode_units = Counter(chain.from_iterable(turn_keys))
         lengths = [sum(n for k, n in c.items() if " " not in k) for c in self.chapter_units]
         total = sum(lengths) or 1
         self.chapter_share = [length / total for length in lengths]
+
+    @cached_property
+    def turn_pairs(self) -> list[set[tuple[str, str]]]:
+        """Each turn's pairs of adjacent words, for finding quotes: made when a note first
+        quotes a phrase long enough to look for."""
+        return [set(pairwise(words(turn.text))) for turn in self.turns]
 
     def links(self, note: Note) -> tuple[Link, ...]:
         candidates = [

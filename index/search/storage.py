@@ -25,13 +25,11 @@ import gc
 import hashlib
 import json
 import multiprocessing
-import multiprocessing.connection
 import os
 import re
 import secrets
 import shutil
 import tempfile
-import threading
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -47,6 +45,7 @@ from whoosh.util.filelock import FileLock
 
 from index.library import Library
 from index.model import ItemId
+from index.mortal import die_with_parent
 from index.paths import cache_dir
 from index.search.schema import SCHEMA_VERSION, documents, schema
 from index.search.segments import InPlaceCodec
@@ -305,19 +304,8 @@ class _MortalMpWriter(MpWriter):
 
 class _MortalTask(SubWriterTask):
     def run(self) -> None:
-        # The parent's sentinel is a pipe only the parent holds open (multiprocessing's own,
-        # for fork and spawn alike): it reads as closed the moment the parent is gone.
-        parent = multiprocessing.parent_process()
-        if parent is not None:
-            watcher = threading.Thread(target=_exit_when_closed, args=(parent.sentinel,))
-            watcher.daemon = True
-            watcher.start()
+        die_with_parent()
         super().run()
-
-
-def _exit_when_closed(sentinel: int) -> None:
-    multiprocessing.connection.wait([sentinel])
-    os._exit(1)
 
 
 def _write(

@@ -347,13 +347,14 @@ def report(rows: list[dict[str, Any]], runs: int, long_rows: list[dict[str, Any]
 
 
 def replace_section(results_file: Path, section: str) -> None:
-    """This section of RESULTS.md replaced, or added before the note-linking section (which
-    `make bench` writes last); the others left as they are."""
+    """This section of RESULTS.md (named by its first line) replaced, or added before the
+    note-linking section (which `make bench` writes last); the others left as they are."""
+    heading = section.split("\n", 1)[0]
     text = results_file.read_text(encoding="utf-8") if results_file.exists() else ""
     sections = [
         part
         for part in re.split(r"(?m)^(?=# )", text)
-        if part.strip() and not part.startswith(SECTION + "\n")
+        if part.strip() and not part.startswith(heading + "\n")
     ]
     at = next((i for i, part in enumerate(sections) if part.startswith("# Note linking")), None)
     sections.insert(len(sections) if at is None else at, section)

@@ -1,6 +1,7 @@
 """`make bench`: search measured on the bundled library and on synthetic ones of 10, 100 and
-1,000 episodes, then parsing throughput per format (`tests.bench.parsing`) and following
-podcasts (`tests.bench.feeds`); writes tests/bench/RESULTS.md.
+1,000 episodes, then parsing throughput per format (`tests.bench.parsing`), the first open of
+a new library in the reader (`tests.bench.first_open`) and following podcasts
+(`tests.bench.feeds`); writes tests/bench/RESULTS.md.
 
     python -m tests.bench.run [--sizes 10,100,1000] [--runs 3] [--keep DIR]
 
@@ -23,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from index.paths import default_library
-from tests.bench import feeds, parsing, reader_memory, startup
+from tests.bench import feeds, first_open, parsing, reader_memory, startup
 from tests.bench.measure import PHRASES
 from tests.bench.synth import write_library
 
@@ -43,6 +44,8 @@ UPDATE_OVER_READER_TARGET_MB = 150
 BUILD_TARGET_MB_S = 2.0
 BUILD_PEAK_TARGET_MB = 1000
 INDEX_OVER_TEXT_TARGET = 2.0
+# The first open of a new library is measured from this size up (`tests.bench.first_open`).
+FIRST_OPEN_FROM = 100
 
 
 def main() -> None:
@@ -55,7 +58,8 @@ def main() -> None:
     work = options.keep or Path(tempfile.mkdtemp(prefix="earmark-bench-"))
     try:
         rows = [_measure("default", _bundled_copy(work), work, options.runs)]
-        for size in (int(size) for size in options.sizes.split(",")):
+        sizes = [int(size) for size in options.sizes.split(",")]
+        for size in sizes:
             library = work / f"library-{size}"
             if not library.exists():
                 write_library(library, size)
@@ -64,13 +68,18 @@ def main() -> None:
         parsing_section = parsing.section(
             work / "parsing", options.runs, parsing.CAPTION_MB, parsing.OTHER_MB
         )
+        first_open_sizes = [size for size in sizes if size >= FIRST_OPEN_FROM]
+        first_open_section = ""
+        if startup.available() and first_open_sizes:
+            first_open_section = first_open.section(work, first_open_sizes, options.runs)
     finally:
         if options.keep is None:
             shutil.rmtree(work, ignore_errors=True)
     feed_runs = max(options.runs, feeds.RUNS)
     print("measuring feeds …", file=sys.stderr, flush=True)
     feed_section = feeds.report(feeds.measure(feed_runs), feed_runs)
-    report = _report(rows, options.runs) + "\n" + parsing_section + "\n" + feed_section
+    sections = [_report(rows, options.runs), parsing_section, first_open_section, feed_section]
+    report = "\n".join(section for section in sections if section)
     options.out.write_text(report, encoding="utf-8")
     print(f"wrote {options.out}")
 

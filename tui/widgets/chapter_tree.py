@@ -89,11 +89,30 @@ class ChapterTree(Tree[Place]):
         if len(infos) > first:
             self.call_after_refresh(self._add_rest, infos[first:])
 
-    def _add_episode(self, info: EpisodeInfo, *, expand: bool) -> None:
-        node = self.root.add(Text(info.title, style="bold"), Place(info.id))
-        self._episodes[info.id] = node
+    def add_episodes(self, infos: tuple[EpisodeInfo, ...]) -> None:
+        """The library's episodes now that more of them are read: each new one is listed in
+        its place in ``infos`` (the library's order), the others stay as they are."""
+        following: TreeNode[Place] | None = None  # the node listed after the one added
+        for info in reversed(infos):
+            if (node := self._episodes.get(info.id)) is None:
+                self._infos[info.id] = info
+                expand = len(infos) <= EXPAND_ALL_UP_TO
+                node = self._add_episode(info, expand=expand, before=following)
+            following = node
+        # The cursor stays on its node (Textual's tree follows it as lines are inserted).
+        self.post_message(self.Refit())  # a new title may be the widest
+
+    def _add_episode(
+        self, info: EpisodeInfo, *, expand: bool, before: TreeNode[Place] | None = None
+    ) -> TreeNode[Place]:
+        node = self._episodes.get(info.id)  # listed already, by `add_episodes`
+        if node is None:
+            label = Text(info.title, style="bold")
+            node = self.root.add(label, Place(info.id), before=before)
+            self._episodes[info.id] = node
         if expand:
             self._expand(node)
+        return node
 
     def _add_rest(self, infos: tuple[EpisodeInfo, ...]) -> None:
         for info in infos:

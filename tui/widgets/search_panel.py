@@ -44,6 +44,7 @@ ChapterTitle = Callable[[str, int | None], str]
 
 
 class SearchPanel(Vertical):
+    OPENING = "Opening the search index…"  # what it says until the index is ready
     COMPONENT_CLASSES: ClassVar[set[str]] = {"search-panel--lit"}
     DEFAULT_CSS = """
     SearchPanel > .search-panel--lit {
@@ -111,7 +112,7 @@ class SearchPanel(Vertical):
         self._answer_query = ""  # the query ``_answer`` answers
         self._choose_on_answer = False  # Enter came before the answer
         self._timer: Timer | None = None
-        self._status = "Opening the search index…"
+        self._status = self.OPENING
 
     @property
     def query_text(self) -> str:
@@ -138,6 +139,11 @@ class SearchPanel(Vertical):
         self._set_status(index.notice or "")
         if self.query_text.strip():
             self._search(self.query_text)
+
+    def index_waiting(self, reason: str) -> None:
+        """Say why there is no index to search yet (the library is still being read)."""
+        if self._index is None:
+            self._set_status(reason)
 
     def index_failed(self, reason: str) -> None:
         self._set_status(f"Search is unavailable: {reason}")

@@ -1,0 +1,238 @@
+"""The first open of a new library in the reader: how soon it shows the first episode, how soon
+every episode is read, and what it holds meanwhile; then where the time of reading goes.
+
+    python -m tests.bench.first_open [--sizes 100,1000] [--runs 3] [--keep DIR] [--out FILE]
+
+Each run starts `earmark LIBRARY` in tmux at 120×40 with an empty EARMARK_HOME (nothing of the
+library parsed), as `tests.bench.startup` does, and polls its screen: *first episode* is the
+first screen that shows the first turn's time, *all read* the first one after it without the
+progress line ("Reading your library: …"). Meanwhile the reader's own RSS and its process tree's
+(the worker processes that parse) are sampled from /proc (`tests.bench.memory`). MB/s: the
+library's bytes over *all read*. The breakdown then reads the library once more in one process,
+timing each step of parsing an episode (`_breakdown`): it shares the whole, not the workers'.
+`make bench` writes this section into RESULTS.md with the others (`tests.bench.run`); run alone,
+it replaces only its own section. Libraries are made by `tests.bench.synth` (deterministic).
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from tests.bench import memory, startup
+from tests.bench.parsing import replace_section
+from tests.bench.synth import write_library
+
+SECTION = "# First open"
+TARGET_MB_S = 10.0
+# Each sample runs `tmux capture-pane` and reads /proc: CPU taken from what is measured, on a
+# machine whose cores are busy.
+SAMPLE_EVERY_S = 0.5
+FIRST_EPISODE_MARKER = "00:00:00"
+READING_MARKER = "Reading your library"
+TIMEOUT_S = 1800.0
+
+
+def measure_reader(library: Path, home: Path) -> dict[str, float]:
+    """One first open of ``library`` in the reader, ``home`` emptied first."""
+    shutil.rmtree(home, ignore_errors=True)
+    earmark = str(Path(sys.executable).parent / "earmark")
+    with startup.Session([earmark, str(library)], {"EARMARK_HOME": str(home)}) as session:
+        first_episode = session.wait_for(FIRST_EPISODE_MARKER, timeout=TIMEOUT_S)
+        pid = session.pid()
+        session.wait_for(READING_MARKER)  # the progress line comes just after the first paint
+        reader_peak = tree_peak = 0.0
+        while True:
+            reader_peak = max(reader_peak, memory.rss_mb(pid) or 0.0)
+            tree_peak = max(tree_peak, memory.tree_memory_mb(pid)[0])
+            if READING_MARKER not in session.screen():
+                all_read = time.perf_counter() - session.started
+                break
+            if time.perf_counter() - session.started > TIMEOUT_S:
+                raise RuntimeError(f"{library}: still reading after {TIMEOUT_S:g} s")
+            time.sleep(SAMPLE_EVERY_S)
+        reader_after = memory.rss_mb(pid) or 0.0
+    return {
+        "first_episode_s": first_episode,
+        "all_read_s": all_read,
+        "reader_peak_mb": max(reader_peak, reader_after),
+        "tree_peak_mb": tree_peak,
+    }
+
+
+def _breakdown(library: Path) -> dict[str, float]:
+    """Seconds spent in each step of reading ``library`` in this process (its cache empty):
+    parsing the files, merging them, placing notes, cleaning names, writing the cache."""
+    import index.formats
+    import index.library.cache as cache
+    import index.library.episodes as episodes
+    import index.library.parallel as parallel
+    import index.linking
+    from index.library import Library
+
+    spent: dict[str, float] = defaultdict(float)
+
+    def timed(step: str, function: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(function)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent[step] += time.perf_counter() - started
+
+        return wrapper
+
+    parallel.POOL_FROM_BYTES = sys.maxsize  # in this process, where the clocks are
+    index.formats.parse_file = timed("parsing files", index.formats.parse_file)
+    index.linking.link_notes = timed("placing notes", index.linking.link_notes)
+    episodes.assemble = timed("merging documents", episodes.assemble)
+    episodes.sanitized = timed("cleaning names", episodes.sanitized)
+    cache.EpisodeCache.save_episode = timed("writing the cache", cache.EpisodeCache.save_episode)
+    started = time.perf_counter()
+    Library.open(library)
+    spent["total"] = time.perf_counter() - started
+    return dict(spent)
+
+
+def measure(library: Path, work: Path, runs: int) -> dict[str, Any]:
+    raw_mb = sum(f.stat().st_size for f in library.rglob("*") if f.is_file()) / 1e6
+    loads = [os.getloadavg()[0]]  # the machine is shared: how busy it was says what MB/s mean
+    measured = []
+    for _ in range(runs):
+        measured.append(measure_reader(library, work / "home"))
+        loads.append(os.getloadavg()[0])
+    home = work / "home-breakdown"
+    shutil.rmtree(home, ignore_errors=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.bench.first_open", "--breakdown", str(library)],
+        env={**os.environ, "EARMARK_HOME": str(home)},
+        check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    row: dict[str, Any] = {"raw_mb": raw_mb, "breakdown": json.loads(done.stdout)}
+    row["load"] = spread(loads)
+    for key in measured[0]:
+        row[key] = spread([run[key] for run in measured])
+    row["mb_s"] = spread([raw_mb / run["all_read_s"] for run in measured])
+    return row
+
+
+def spread(values: list[float]) -> list[float]:
+    """[median, min, max]."""
+    return [statistics.median(values), min(values), max(values)]
+
+
+def section(work: Path, sizes: list[int], runs: int) -> str:
+    """This benchmark's section of RESULTS.md, on synthetic libraries of ``sizes`` episodes
+    (made in ``work`` unless there already)."""
+    rows = []
+    for size in sizes:
+        library = work / f"library-{size}"
+        if not library.exists():
+            write_library(library, size)
+        print(f"first open of {size} episodes …", file=sys.stderr, flush=True)
+        rows.append({"size": size} | measure(library, work, runs))
+    return report(rows, runs)
+
+
+def _cell(figures: list[float], spec: str) -> str:
+    median, low, high = figures
+    return f"{median:{spec}} ({low:{spec}}–{high:{spec}})"
+
+
+def report(rows: list[dict[str, Any]], runs: int) -> str:
+    lines = [
+        SECTION,
+        "",
+        f"`earmark LIBRARY` in tmux at 120×40, nothing of the library parsed yet "
+        f"(`python -m tests.bench.first_open`), {os.cpu_count()} cores: median (min–max) of "
+        f"{runs} runs. *First episode*: the first screen showing it; *all read*: the progress "
+        "line gone (every episode parsed into the cache, the search index then starts); MB/s "
+        "over all read (target ≥ "
+        f"{TARGET_MB_S:g}). RSS: the reader's own peak while it reads (target at 1,000 episodes: "
+        "250 MB), and its process tree's (the parsing workers with it). Load: the machine's "
+        "1-minute load average before and after each run (other work on it slows every figure).",
+        "",
+        "| library | MB | first episode s | all read s | MB/s | reader RSS MB | with workers MB "
+        "| load |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for row in rows:
+        verdict = " ✓" if row["mb_s"][0] >= TARGET_MB_S else " ✗"
+        lines.append(
+            f"| {row['size']:,} episodes | {row['raw_mb']:.1f} "
+            f"| {_cell(row['first_episode_s'], '.2f')} | {_cell(row['all_read_s'], '.1f')} "
+            f"| {_cell(row['mb_s'], '.2f')}{verdict} | {_cell(row['reader_peak_mb'], '.0f')} "
+            f"| {_cell(row['tree_peak_mb'], '.0f')} | {_cell(row['load'], '.1f')} |"
+        )
+    lines += [
+        "",
+        "Where the time of reading goes: the same library read once in one process, each "
+        "step timed (seconds, share of the whole; the rest is listing, fingerprints, the "
+        "manifest and the timers).",
+        "",
+        "| library | one process s (MB/s) | " + " | ".join(STEPS) + " |",
+        "|---|---|" + "---|" * len(STEPS),
+    ]
+    for row in rows:
+        spent = row["breakdown"]
+        total = spent["total"]
+        cells = [
+            f"{spent.get(step, 0.0):.1f} ({spent.get(step, 0.0) / total:.0%})" for step in STEPS
+        ]
+        lines.append(
+            f"| {row['size']:,} episodes | {total:.1f} ({row['raw_mb'] / total:.2f}) | "
+            + " | ".join(cells)
+            + " |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+STEPS = (
+    "parsing files",
+    "placing notes",
+    "merging documents",
+    "cleaning names",
+    "writing the cache",
+)
+
+
+def main() -> None:
+    from tests.bench.run import RESULTS
+
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", default="100,1000")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--keep", type=Path, help="make the libraries here and keep them")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--breakdown", type=Path, help=argparse.SUPPRESS)
+    options = parser.parse_args()
+    if options.breakdown:
+        print(json.dumps(_breakdown(options.breakdown)))
+        return
+    if not startup.available():
+        sys.exit("tmux is not installed: the first open is measured in it")
+    work = options.keep or Path(tempfile.mkdtemp(prefix="earmark-first-open-"))
+    try:
+        text = section(work, [int(size) for size in options.sizes.split(",")], options.runs)
+    finally:
+        if options.keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+    replace_section(options.out, text)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,155 @@
+"""The first open of a new library: the reader shows one episode at once and reads the rest in a
+worker, saying how far it is; the tree lists episodes as they arrive; search waits, and says so."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import index.library.parallel as parallel
+from index.library import Library
+from tests.screen import notified, screen_text, status_text
+from tests.waiting import wait_for
+from tui.app import EarmarkApp
+from tui.widgets.chapter_tree import ChapterTree
+from tui.widgets.library_progress import LibraryProgress
+from tui.widgets.search_panel import SearchPanel
+
+pytestmark = pytest.mark.cold  # a new library: nothing of it in the cache
+
+EPISODES = ["episode-0000", "episode-0001", "episode-0002", "episode-0003"]
+
+
+@pytest.fixture(scope="module")
+def four_episodes(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from tests.bench.synth import write_library
+
+    return write_library(tmp_path_factory.mktemp("four") / "library", len(EPISODES))
+
+
+@pytest.fixture
+def library_dir(tmp_path: Path, four_episodes: Path) -> Path:
+    """The four episodes, and between the first two one whose only file earmark cannot read."""
+    root = tmp_path / "library"
+    shutil.copytree(four_episodes, root)
+    (root / "episode-0000-b").mkdir()
+    (root / "episode-0000-b" / "shopping.txt").write_text("eggs\nmilk\n", encoding="utf-8")
+    return root
+
+
+class Held:
+    """Episodes parsed in the worker wait for the test to let them through (the first one,
+    read before the first paint, does not)."""
+
+    def __init__(self) -> None:
+        self.started: list[str] = []  # the episodes the worker began to parse
+        self._through = threading.Semaphore(0)
+        self._all = threading.Event()
+
+    def let_through(self, count: int = 1) -> None:
+        self._through.release(count)
+
+    def let_all_through(self) -> None:
+        self._all.set()
+        self._through.release(len(EPISODES) + 1)
+
+    def wait(self) -> None:
+        if not self._all.is_set():
+            self._through.acquire(timeout=30)
+
+
+@pytest.fixture
+def held(monkeypatch: pytest.MonkeyPatch) -> Iterator[Held]:
+    held = Held()
+    read = parallel._read
+
+    def held_read(folder, episode_fingerprint, store):
+        if threading.current_thread() is not threading.main_thread():
+            held.started.append(folder.id)
+            held.wait()
+        return read(folder, episode_fingerprint, store)
+
+    monkeypatch.setattr(parallel, "_read", held_read)
+    yield held
+    held.let_all_through()  # a failing test does not leave the worker waiting
+
+
+def _tree_episodes(app: EarmarkApp) -> list[str]:
+    tree = app.query_one(ChapterTree)
+    return [node.data.episode for node in tree.root.children if node.data is not None]
+
+
+async def test_the_first_episode_shows_while_the_rest_are_read(
+    library_dir: Path, held: Held
+) -> None:
+    app = EarmarkApp(Library.open(library_dir, later=True))
+    async with app.run_test(size=(120, 40)) as pilot:
+        reading = "Reading your library: 0 of 4 new episodes"
+        await wait_for(pilot, lambda: reading in screen_text(app))
+        assert app.episode is not None and app.episode.id == "episode-0000"
+        assert "00:00:00" in status_text(app)
+        assert _tree_episodes(app) == ["episode-0000"]
+        await pilot.press("slash")
+        await pilot.press(*"value")
+        panel = app.query_one(SearchPanel)
+        await wait_for(pilot, lambda: "Search starts once your library is read" in screen_text(app))
+        assert "0 of 4 new episodes" in screen_text(app)
+        assert app.search_index is None and not panel._hits
+
+        held.let_all_through()
+        await wait_for(pilot, lambda: not app.query(LibraryProgress), timeout=30)
+        assert _tree_episodes(app) == EPISODES
+        # The file that could not be read: its one line, and the rest were read.
+        shopping = library_dir / "episode-0000-b" / "shopping.txt"
+        assert any(str(shopping) in message for message in notified(app))
+        # Then the index is built over the whole library, and what was typed is searched.
+        await wait_for(pilot, lambda: app.search_index is not None, timeout=60)
+        await wait_for(pilot, lambda: panel._hits, timeout=10)
+        assert {hit.episode for hit in panel._hits} > {"episode-0000"}
+    assert app.search_index is not None and app.search_index.episode_count == len(EPISODES)
+
+
+async def test_the_tree_lists_each_episode_in_its_place_as_it_arrives(
+    library_dir: Path, held: Held, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The episode read last opens first; those before it in the library are listed before
+    it as they arrive, the tree's cursor staying on its chapter."""
+    library = Library.open(library_dir, later=True)
+    app = EarmarkApp(library)
+    monkeypatch.setattr(app.reading, "_last_read", "episode-0002")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.query(LibraryProgress))
+        assert app.episode is not None and app.episode.id == "episode-0002"
+        assert _tree_episodes(app) == ["episode-0002"]
+        tree = app.query_one(ChapterTree)
+        at = tree.cursor_node
+        assert at is not None and at.data is not None and at.data.episode == "episode-0002"
+        held.let_all_through()
+        await wait_for(pilot, lambda: not app.query(LibraryProgress), timeout=30)
+        assert _tree_episodes(app) == EPISODES
+        await pilot.pause()
+        assert tree.cursor_node is at
+
+
+async def test_quitting_while_reading_leaves_the_cache_whole(
+    library_dir: Path, held: Held, earmark_home: Path
+) -> None:
+    app = EarmarkApp(Library.open(library_dir, later=True))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.query(LibraryProgress))
+        held.let_through()  # the unreadable episode
+        await wait_for(pilot, lambda: held.started[-1:] == ["episode-0001"])
+        await pilot.press("q")
+        held.let_through()  # the episode being parsed as the reader quits is finished whole
+    assert not list((earmark_home / "cache").rglob("*.tmp"))
+    again = Library.open(library_dir, later=True)
+    # What was read is kept; the rest is read next time, and the library is whole.
+    assert again.unread == ("episode-0000-b", "episode-0001", "episode-0002", "episode-0003")
+    fresh = Library.open(library_dir, cache=None)
+    assert [info.id for info in fresh.infos] == EPISODES
+    for info in fresh.infos:
+        assert fresh.episode(info.id).id == info.id

@@ -99,8 +99,7 @@ class Reading:
         self.episode = replace(episode, notes=episode.notes + merged) if merged else episode
         self.related = RelatedNotes(self.episode)
         self._timeline = Timeline(episode.turns)
-        # Another episode, or your notes changed (their hits may have): searched again.
-        self.matches = None if self._query else ()
+        self.forget_matches()  # another episode, or your notes changed (their hits may have)
 
     def _valid_turn(self, turn: int) -> int:
         if self.episode is None or not self.episode.turns:
@@ -181,7 +180,12 @@ class Reading:
         Its matches in this episode are unknown until its hits here are given (`take_hits`)."""
         lit = bool(query.strip()) and marks is not None
         self._query, self._marks = (query, marks) if lit else ("", None)
-        self.matches = None if lit else ()
+        self.forget_matches()
+
+    def forget_matches(self) -> None:
+        """The lit query's matches are to be searched again (unknown until `take_hits`): the
+        episode, its notes or the index searched changed since they were found."""
+        self.matches = None if self._query else ()
 
     @property
     def lit_query(self) -> str:

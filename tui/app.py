@@ -599,10 +599,18 @@ class EarmarkApp(App[None]):
     @work(thread=True, exclusive=True, group="own-notes")
     def _index_own_notes(self, notes: list[OwnNote]) -> None:
         """Make the reader's notes searchable at once (a small Whoosh commit, off the UI)."""
-        if self.search_index is not None:
-            self.search_index.sync_own_notes(self.library, notes)
-            if self.reading.matches is None:  # your notes changed: one may be a match now
-                self.call_from_thread(self._find_matches)
+        if self.search_index is None:
+            return
+        if self.search_index.sync_own_notes(self.library, notes):
+            # The matches may have been searched meanwhile, on the searcher the sync replaced
+            # (at start-up, a query typed while the notes written last time were indexed).
+            self.call_from_thread(self._own_notes_indexed)
+        elif self.reading.matches is None:  # your notes changed, yet none was indexed
+            self.call_from_thread(self._find_matches)
+
+    def _own_notes_indexed(self) -> None:
+        self.reading.forget_matches()
+        self._find_matches()
 
     def action_copy_quote(self) -> None:
         turn = self.here.current

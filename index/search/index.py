@@ -201,28 +201,29 @@ class SearchIndex:
             self._searcher.deadline = None
         return [(r.score or 0.0, r.docnum) for r in collector.results()], cut
 
-    def sync_own_notes(self, library: Library, notes: Iterable[OwnNote]) -> None:
+    def sync_own_notes(self, library: Library, notes: Iterable[OwnNote]) -> bool:
         """Make the reader's own notes (`index.marks.userdata`) searchable as they are now: added,
         edited and deleted ones. Nothing to do takes no time; a locked, read-only or unwritable
-        index is left as it is (the notes are indexed the next time it can be written)."""
+        index is left as it is (the notes are indexed the next time it can be written). True
+        when it indexed them: a search made before (on the searcher it replaced) may be stale."""
         wanted = {n.note_id: n for n in notes if library.info(n.episode) is not None}
         edited = {note_id: note.updated for note_id, note in wanted.items()}
         if edited == self.stamp.own or self.read_only:
-            return
+            return False
         with self._sync_lock:  # one sync at a time in this process
             if not self._is_current():  # its folder deleted, or rebuilt elsewhere since
                 self._reopen(library)
                 if edited == self.stamp.own or self.read_only:
-                    return
+                    return False
             try:  # another process may be writing: wait for it a little
                 writer = self._ix.writer(timeout=SYNC_LOCK_WAIT_S, **WRITER_OPTIONS)
             except (LockError, OSError):
-                return
+                return False
             # What is indexed now, as whoever wrote last recorded it (perhaps another earmark).
             current = read_stamp(self.folder)
             if current is None or current.directory != self.stamp.directory:
                 writer.cancel()  # rebuilt elsewhere since: this index is no longer the one
-                return
+                return False
             stale = {i for i, when in current.own.items() if edited.get(i) != when}
             fresh = [note for i, note in wanted.items() if current.own.get(i) != note.updated]
             try:
@@ -235,7 +236,7 @@ class SearchIndex:
                 writer.commit(mergetype=merge_small_segments)
             except OSError:
                 writer.cancel()
-                return
+                return False
             except BaseException:
                 writer.cancel()
                 raise
@@ -248,6 +249,7 @@ class SearchIndex:
                 self._searcher.close()
                 self._searcher = open_searcher(self._ix)
                 self._postings.clear()  # it held the old searcher's segments
+        return True
 
     def _is_current(self) -> bool:
         """Whether this is still the library's index: its folder there, the stamp naming it."""

@@ -3,7 +3,6 @@ worker, saying how far it is; the tree lists episodes as they arrive; search wai
 
 from __future__ import annotations
 
-import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +12,7 @@ import pytest
 import index.library.parallel as parallel
 from index.library import Library
 from tests.screen import notified, screen_text, status_text
+from tests.seeds import with_an_unreadable_episode
 from tests.waiting import wait_for
 from tui.app import EarmarkApp
 from tui.widgets.chapter_tree import ChapterTree
@@ -34,11 +34,7 @@ def four_episodes(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def library_dir(tmp_path: Path, four_episodes: Path) -> Path:
     """The four episodes, and between the first two one whose only file earmark cannot read."""
-    root = tmp_path / "library"
-    shutil.copytree(four_episodes, root)
-    (root / "episode-0000-b").mkdir()
-    (root / "episode-0000-b" / "shopping.txt").write_text("eggs\nmilk\n", encoding="utf-8")
-    return root
+    return with_an_unreadable_episode(four_episodes, tmp_path / "library")
 
 
 class Held:

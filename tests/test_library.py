@@ -11,7 +11,7 @@ from index.errors import EarmarkError
 from index.formats import parse_file
 from index.library import Library
 from index.library.cache import EpisodeCache
-from tests.seeds import DEFAULT_EPISODE_DIR
+from tests.seeds import DEFAULT_EPISODE_DIR, with_an_unreadable_episode
 
 
 @pytest.fixture
@@ -208,22 +208,13 @@ def test_a_library_keeps_only_the_last_episodes_it_loaded(tmp_path: Path) -> Non
     assert library.episode(first.id).id == first.id
 
 
-def _library_with_a_bad_episode(tmp_path: Path, two_episodes_dir: Path) -> Path:
-    """The two synthetic episodes, and between them one whose only file is not a format."""
-    root = tmp_path / "library"
-    shutil.copytree(two_episodes_dir, root)
-    (root / "episode-0000-b").mkdir()
-    (root / "episode-0000-b" / "shopping.txt").write_text("eggs\nmilk\n", encoding="utf-8")
-    return root
-
-
 @pytest.mark.cold
 def test_new_episodes_parsed_in_worker_processes_are_those_parsed_here(
     tmp_path: Path, two_episodes_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import index.library.parallel as parallel
 
-    root = _library_with_a_bad_episode(tmp_path, two_episodes_dir)
+    root = with_an_unreadable_episode(two_episodes_dir, tmp_path / "library")
     here = Library.open(root, cache=EpisodeCache(tmp_path / "here"))
     monkeypatch.setattr(parallel, "POOL_FROM_BYTES", 0)
     seen: list[tuple[int, int]] = []
@@ -243,7 +234,7 @@ def test_new_episodes_parsed_in_worker_processes_are_those_parsed_here(
 def test_a_library_opened_for_later_parses_only_what_it_is_asked(
     tmp_path: Path, two_episodes_dir: Path, parse_counter: list[Path]
 ) -> None:
-    root = _library_with_a_bad_episode(tmp_path, two_episodes_dir)
+    root = with_an_unreadable_episode(two_episodes_dir, tmp_path / "library")
     library = Library.open(root, later=True)
     assert library.infos == () and parse_counter == []
     assert library.unread == ("episode-0000", "episode-0000-b", "episode-0001")

@@ -24,7 +24,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -32,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.bench import memory, startup
-from tests.bench.parsing import replace_section
+from tests.bench.parsing import write_section
 from tests.bench.synth import write_library
 
 SECTION = "# First open"
@@ -224,14 +223,13 @@ def main() -> None:
         return
     if not startup.available():
         sys.exit("tmux is not installed: the first open is measured in it")
-    work = options.keep or Path(tempfile.mkdtemp(prefix="earmark-first-open-"))
-    try:
-        text = section(work, [int(size) for size in options.sizes.split(",")], options.runs)
-    finally:
-        if options.keep is None:
-            shutil.rmtree(work, ignore_errors=True)
-    replace_section(options.out, text)
-    print(text)
+    sizes = [int(size) for size in options.sizes.split(",")]
+    write_section(
+        options.out,
+        options.keep,
+        "earmark-first-open-",
+        lambda work: section(work, sizes, options.runs),
+    )
 
 
 if __name__ == "__main__":

@@ -346,6 +346,21 @@ def report(rows: list[dict[str, Any]], runs: int, long_rows: list[dict[str, Any]
     return "\n".join(lines) + "\n"
 
 
+def write_section(
+    results_file: Path, keep: Path | None, prefix: str, make: Callable[[Path], str]
+) -> None:
+    """A section made in folder ``keep`` (or in a temporary one, removed after), put in
+    ``results_file`` and printed."""
+    work = keep or Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        text = make(work)
+    finally:
+        if keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+    replace_section(results_file, text)
+    print(text)
+
+
 def replace_section(results_file: Path, section: str) -> None:
     """This section of RESULTS.md (named by its first line) replaced, or added before the
     note-linking section (which `make bench` writes last); the others left as they are."""
@@ -376,15 +391,12 @@ def main() -> None:
     if options.one:
         print(json.dumps(measure_one(options.one[0], Path(options.one[1]), options.runs)))
         return
-    work = options.keep or Path(tempfile.mkdtemp(prefix="earmark-parsing-"))
     formats = options.formats.split(",") if options.formats else None
-    try:
-        text = section(work, options.runs, options.caption_mb, options.other_mb, formats)
-    finally:
-        if options.keep is None:
-            shutil.rmtree(work, ignore_errors=True)
-    replace_section(options.out, text)
-    print(text)
+
+    def made(work: Path) -> str:
+        return section(work, options.runs, options.caption_mb, options.other_mb, formats)
+
+    write_section(options.out, options.keep, "earmark-parsing-", made)
 
 
 if __name__ == "__main__":

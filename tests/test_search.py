@@ -425,3 +425,12 @@ def test_a_turn_hit_knows_its_turn(bundled: SearchIndex) -> None:
     turn_hits = [hit for hit in hits if hit.kind == "turn"]
     assert turn_hits and all(hit.id.endswith(f"/t/{hit.turn}") for hit in turn_hits)
     assert all(hit.turn is None for hit in hits if hit.kind != "turn")
+
+
+def test_hits_without_snippets_are_the_same_hits(two: SearchIndex) -> None:
+    """What n/N asks for: every hit of one episode, where it is, no text lit."""
+    lit = two.search("the model", None, episode="first")
+    bare = two.search("the model", None, episode="first", snippets=False)
+    assert [hit.id for hit in bare.hits] == [hit.id for hit in lit.hits] and len(lit.hits) > 10
+    assert all(hit.snippet == "" and hit.highlights == () for hit in bare.hits)
+    assert bare.marks == lit.marks

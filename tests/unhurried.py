@@ -6,17 +6,12 @@ their `time_limit`."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from index.search import Results, SearchIndex
 from tui.cli import SEARCH_TIME_LIMIT
 
 
 class Unhurried(SearchIndex):
-    def search(
-        self,
-        query: str,
-        limit: int | None = 20,
-        *,
-        time_limit: float = SEARCH_TIME_LIMIT,
-        episode: str | None = None,
-    ) -> Results:
-        return super().search(query, limit, time_limit=time_limit, episode=episode)
+    def search(self, *args: Any, time_limit: float = SEARCH_TIME_LIMIT, **kwargs: Any) -> Results:
+        return super().search(*args, time_limit=time_limit, **kwargs)

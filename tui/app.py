@@ -409,7 +409,9 @@ class EarmarkApp(App[None]):
     @work(thread=True, exclusive=True, group="matches")
     def _search_matches(self, index: SearchIndex, query: str, episode_id: str) -> None:
         try:
-            found = index.search(query, None, episode=episode_id, time_limit=MATCHES_TIME_LIMIT)
+            found = index.search(
+                query, None, episode=episode_id, time_limit=MATCHES_TIME_LIMIT, snippets=False
+            )
         except Exception as error:  # e.g. index files removed by another earmark's rebuild
             self.call_from_thread(self.notify, f"The matches were not found: {error}", markup=False)
             return

@@ -148,12 +148,14 @@ class SearchIndex:
         *,
         time_limit: float = KEYSTROKE_TIME_LIMIT,
         episode: str | None = None,
+        snippets: bool = True,
     ) -> Results:
         """The best ``limit`` hits for ``query`` as typed so far, best first, and the marks
         that light its words; when the search runs out of ``time_limit`` (seconds, from now:
         compiling, ranking), the best of what it found, ``timed_out``. ``limit`` None: every
         hit. With ``episode``, only that episode's documents are searched (what n/N step
-        through)."""
+        through). Without ``snippets`` the hits' text is empty: where they are is all n/N
+        need, and lighting every hit of a long episode took most of such a search's time."""
         deadline = time.perf_counter() + time_limit
         with self._lock:
             compiled = compile_query(query, self._searcher.reader(), deadline)
@@ -176,7 +178,7 @@ class SearchIndex:
             found = [(stored_fields(docnum), score) for score, docnum in ranked]
         hits = []
         for fields, score in found:
-            text, highlights = snippet(fields["body"], compiled.marks)
+            text, highlights = snippet(fields["body"], compiled.marks) if snippets else ("", ())
             hits.append(_hit(fields, score, text, highlights))
         return Results(tuple(hits), compiled.marks, compiled.cut or cut, compiled.notes)
 

@@ -1,7 +1,7 @@
 """What the search index holds: its fields, and the documents an episode becomes.
 
 Every turn, chapter title and note is one document. Text fields are analysed by
-`index.analysis` in one pass per field (the fields' ``positions`` and ``counts`` methods), not
+`index.analysis` in one pass per field (each field's ``index`` method), not
 by Whoosh's token filter chains: the same terms, at several times the speed. The schema is
 pickled into the index by reference to these classes, so renaming them or changing what they
 index means raising ``SCHEMA_VERSION``: an index stamped with another version is rebuilt.
@@ -78,12 +78,9 @@ class Positional(TEXT):
         self.format = CompactPositions()
         self.scorable = False
 
-    def positions(self, value: str) -> dict[str, list[int]]:
-        return analysis.term_positions(value)
-
     def index(self, value: str, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
         encode = self.format.encode
-        for term, positions in self.positions(value).items():
+        for term, positions in analysis.term_positions(value).items():
             yield term.encode(), len(positions), float(len(positions)), encode(positions)
 
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import io
 import os
-import pickle
 from collections.abc import Iterator
 from typing import Any
 
@@ -99,7 +98,7 @@ class InPlacePart(BufferFile):
                 end += newline + 1
                 break
             end += len(chunk)
-        self._position = max(start, end)
+        self._position = end
         return self._buf[start:end].tobytes()
 
     def peek(self, size: int = 1) -> memoryview:
@@ -107,9 +106,6 @@ class InPlacePart(BufferFile):
         not consumed. `pickle.load` unpickles from what it peeked, then reads only what it
         used: without it, it read a posting block's header in ~19 calls of `read`."""
         return self._buf[self._position : self._position + max(size, 1)]
-
-    def read_pickle(self) -> Any:
-        return pickle.load(self)
 
     def read_int(self) -> int:
         start = self._position

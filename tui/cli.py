@@ -178,8 +178,12 @@ def _load(options: argparse.Namespace, *, later: bool = False) -> Library:
 
 def _open(options: argparse.Namespace) -> int:
     """Open the reader; without a terminal, say what to use instead."""
+    from index.reading import Reading
+
     library = _load(options, later=True)  # the reader shows one, then reads the rest
-    if not library.infos and library.first_readable() is None:
+    # The episode the reader opens is parsed now if new, and only that one: not the first too.
+    reading = Reading.of(library)
+    if reading.first_episode() is None:
         raise EarmarkError(f"{library.root}: no episodes earmark can read")
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         complain("the reader needs a terminal; try `earmark export` or `earmark search`")
@@ -191,7 +195,7 @@ def _open(options: argparse.Namespace) -> int:
     try:
         from tui.app import EarmarkApp
 
-        app = EarmarkApp(library)
+        app = EarmarkApp(library, reading)
         gc.freeze()
     finally:
         gc.enable()

@@ -142,16 +142,10 @@ class Library:
     results `add` takes in, on the thread that uses the library), then `save`s the manifest.
     """
 
-    def __init__(
-        self,
-        root: Path,
-        infos: tuple[EpisodeInfo, ...],
-        problems: tuple[str, ...],
-        store: EpisodeCache,
-    ) -> None:
+    def __init__(self, root: Path, store: EpisodeCache) -> None:
         self.root = root
-        self.infos = infos
-        self.problems = problems
+        self.infos: tuple[EpisodeInfo, ...] = ()
+        self.problems: tuple[str, ...] = ()
         # The problems found by this opening (files parsed now, folders listed now): the rest
         # were said when they arose, and each episode keeps its own (`EpisodeInfo.problems`).
         self.new_problems: tuple[str, ...] = ()
@@ -183,7 +177,7 @@ class Library:
         # each (that was most of the time of opening a 1,000-episode library).
         root = root.resolve()
         store = cache or EpisodeCache(cache_dir())
-        library = cls(root, (), (), store)
+        library = cls(root, store)
         listing_problems: list[str] = []
         folders = _episode_folders(root, listing_problems)
         library._listing_problems = library.new_problems = tuple(listing_problems)
@@ -200,11 +194,12 @@ class Library:
 
             prepare(library._unread_folders())
         else:
-            unread = len(library.unread)
+            unread, reads = len(library.unread), []
             for done, read in enumerate(library.read_unread(), start=1):
-                library.add(read)
+                reads.append(read)
                 if progress:
                     progress(done, unread)
+            library.add(*reads)  # at once: each `add` goes over the whole library
             library.save()
         return library
 

@@ -40,10 +40,11 @@ def read_folders(
 ) -> Iterator[EpisodeRead]:
     """Each folder (with its fingerprint) parsed into ``store``, in order; ``stop()`` true ends
     it after the episodes being parsed."""
-    if _workers(folders) < 2:
+    workers = _workers(folders)
+    if workers < 2:
         yield from _in_this_process(folders, store, stop)
     else:
-        yield from _in_workers(folders, store, stop, _workers(folders))
+        yield from _in_workers(folders, store, stop, workers)
 
 
 def prepare(folders: list[tuple[_Folder, str]]) -> None:

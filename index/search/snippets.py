@@ -13,11 +13,11 @@ from functools import lru_cache
 
 from index.analysis import MIN_WORD
 from index.search.query import Marks
+from index.words import ELLIPSIS
 
 SNIPPET_CHARS = 160
 # How much text to show before the first lit word, so it reads in context.
 LEAD_CHARS = 30
-ELLIPSIS = "…"
 
 Span = tuple[int, int]
 

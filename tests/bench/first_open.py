@@ -21,7 +21,6 @@ import functools
 import json
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import time
@@ -31,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.bench import memory, startup
+from tests.bench.measure import spread, spread_cell
 from tests.bench.parsing import write_section
 from tests.bench.synth import write_library
 
@@ -128,11 +128,6 @@ def measure(library: Path, work: Path, runs: int) -> dict[str, Any]:
     return row
 
 
-def spread(values: list[float]) -> list[float]:
-    """[median, min, max]."""
-    return [statistics.median(values), min(values), max(values)]
-
-
 def section(work: Path, sizes: list[int], runs: int) -> str:
     """This benchmark's section of RESULTS.md, on synthetic libraries of ``sizes`` episodes
     (made in ``work`` unless there already)."""
@@ -144,11 +139,6 @@ def section(work: Path, sizes: list[int], runs: int) -> str:
         print(f"first open of {size} episodes …", file=sys.stderr, flush=True)
         rows.append({"size": size} | measure(library, work, runs))
     return report(rows, runs)
-
-
-def _cell(figures: list[float], spec: str) -> str:
-    median, low, high = figures
-    return f"{median:{spec}} ({low:{spec}}–{high:{spec}})"
 
 
 def report(rows: list[dict[str, Any]], runs: int) -> str:
@@ -170,12 +160,16 @@ def report(rows: list[dict[str, Any]], runs: int) -> str:
     ]
     for row in rows:
         verdict = " ✓" if row["mb_s"][0] >= TARGET_MB_S else " ✗"
-        lines.append(
-            f"| {row['size']:,} episodes | {row['raw_mb']:.1f} "
-            f"| {_cell(row['first_episode_s'], '.2f')} | {_cell(row['all_read_s'], '.1f')} "
-            f"| {_cell(row['mb_s'], '.2f')}{verdict} | {_cell(row['reader_peak_mb'], '.0f')} "
-            f"| {_cell(row['tree_peak_mb'], '.0f')} | {_cell(row['load'], '.1f')} |"
-        )
+        cells = [
+            f"{row['size']:,} episodes",
+            f"{row['raw_mb']:.1f}",
+            spread_cell(row["first_episode_s"], ".2f"),
+            spread_cell(row["all_read_s"], ".1f"),
+            spread_cell(row["mb_s"], ".2f") + verdict,
+            *(spread_cell(row[key], ".0f") for key in ("reader_peak_mb", "tree_peak_mb")),
+            spread_cell(row["load"], ".1f"),
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
     lines += [
         "",
         "Where the time of reading goes: the same library read once in one process, each "

@@ -118,6 +118,14 @@ def spread(values: list[float]) -> list[float]:
     return [statistics.median(values), min(values), max(values)]
 
 
+def spread_cell(figures: list[float], spec: str) -> str:
+    """A `spread` as a table cell: ``median (min–max)``, or the one figure when they agree."""
+    median, low, high = figures
+    if low == high:
+        return format(median, spec)
+    return f"{median:{spec}} ({low:{spec}}–{high:{spec}})"
+
+
 def _earmark_index(root: Path, *options: str) -> Any:
     """``earmark index`` run as a person runs it, its processes sampled (`tests.bench.memory`)."""
     from tests.bench.memory import run_sampled

@@ -25,7 +25,7 @@ from typing import Any
 
 from index.paths import default_library
 from tests.bench import feeds, first_open, parsing, reader_memory, startup
-from tests.bench.measure import PHRASES
+from tests.bench.measure import PHRASES, spread_cell
 from tests.bench.synth import write_library
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
@@ -194,8 +194,8 @@ def _memory_report(rows: list[dict[str, Any]], runs: int) -> list[str]:
         reader = row.get("reader_rss")
         cells = [
             _library_name(row["size"]),
-            f"{_spread(build_s, '.1f')} ({speed:.2f}){_mark(speed >= BUILD_TARGET_MB_S)}",
-            f"{_spread(peak, '.0f')} / {pss[0]:.0f}{_mark(peak[2] <= BUILD_PEAK_TARGET_MB)}",
+            f"{spread_cell(build_s, '.1f')} ({speed:.2f}){_mark(speed >= BUILD_TARGET_MB_S)}",
+            f"{spread_cell(peak, '.0f')} / {pss[0]:.0f}{_mark(peak[2] <= BUILD_PEAK_TARGET_MB)}",
             f"{row['index_mb']:.1f} ({over_text:.1f}×){_mark(over_text <= INDEX_OVER_TEXT_TARGET)}",
         ]
         if reader is None:
@@ -204,26 +204,19 @@ def _memory_report(rows: list[dict[str, Any]], runs: int) -> list[str]:
             after = reader["search_rss_mb"]
             target = READER_RSS_TARGET_MB.get(row["size"])
             cells += [
-                _spread(reader["paint_rss_mb"], ".0f"),
-                _spread(reader["open_rss_mb"], ".0f"),
-                _spread(after, ".0f")
+                spread_cell(reader["paint_rss_mb"], ".0f"),
+                spread_cell(reader["open_rss_mb"], ".0f"),
+                spread_cell(after, ".0f")
                 + ("" if target is None else _mark(after[2] <= target))
                 + f" / {reader['searches_rss_mb'][0]:.0f}",
             ]
         update = row["update_peak_mb"]
-        update_cell = _spread(update, ".0f")
+        update_cell = spread_cell(update, ".0f")
         if reader is not None:
             allowed = reader["search_rss_mb"][0] + UPDATE_OVER_READER_TARGET_MB
             update_cell += _mark(update[2] <= allowed)
         lines.append("| " + " | ".join([*cells, update_cell]) + " |")
     return lines
-
-
-def _spread(figures: list[float], spec: str) -> str:
-    median, low, high = figures
-    if low == high:
-        return format(median, spec)
-    return f"{median:{spec}} ({low:{spec}}–{high:{spec}})"
 
 
 def _long_query_report(row: dict[str, Any], runs: int) -> list[str]:

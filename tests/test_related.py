@@ -1,12 +1,16 @@
 """Placing notes on the passage they talk about: each kind of evidence and what it records,
 placement by wording (precision first), the side pane's groups, and floors under the measures."""
 
+from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from index.library import Library
 from index.linking import RelatedNotes, evidence_words
+from index.linking.related import _unit_keys, _units
 from index.model import Episode, Note, Span
 from tests.bench.related_eval import HELD_OUT, dev_labels, evaluate
 
@@ -313,3 +317,18 @@ def test_markdown_export_lists_the_notes_placed_on_a_marked_passage(
     assert "- *Reader comments, shares: emotions, bad, hunger:* I wonder how that doctor" in text
     assert "- *Obsidian note, at 33:51-35:34:* **Leveraging AI for Research** The podcast" in text
     assert "dot-com" not in text
+
+
+WORDS = ["value", "functions", "the", "of", "Ilya", "pre-training", "U.S.", "it's", "research"]
+
+
+@given(
+    st.lists(st.sampled_from([*WORDS, " ", ", ", ". ", "? ", "\n", "—", "3.5", "é"]), max_size=40),
+    st.sets(st.sampled_from(["valu", "the", "research"])),
+)
+def test_a_turn_is_counted_by_the_keys_its_notes_are_matched_by(
+    parts: list[str], ignored: set[str]
+) -> None:
+    """Turns are counted in one pass (`_unit_keys`), notes through `_units`: the same keys."""
+    text, ignoring = "".join(parts), frozenset(ignored)
+    assert Counter(_unit_keys(text, ignoring)) == Counter(u.key for u in _units(text, ignoring))

@@ -37,7 +37,7 @@ from index.errors import EarmarkError
 from index.library import EpisodeRead, Library
 from index.marks import quote
 from index.model import Episode, Note, Turn
-from index.reading import Reading
+from index.reading import EXCERPT_CHARS, Reading
 from index.timecode import clock, format_time
 from index.words import counted, shortened
 from tui.commands import ChapterCommands, FeedCommands
@@ -77,7 +77,6 @@ class IndexBuildCancelled(Exception):
 STATUS_PADDING = 2
 # The reading position is saved this long after the cursor stops moving (and when quitting).
 POSITION_SAVE_DELAY = 0.5
-EXCERPT_CHARS = 100
 # Finding every hit of the lit query in one episode, for n/N: not a keystroke's search.
 MATCHES_TIME_LIMIT = 5.0
 # While a new library is read: how often the tree and the progress line take in what arrived,
@@ -333,9 +332,9 @@ class EarmarkApp(App[None]):
 
     def chapter_title(self, episode_id: str, chapter: int | None) -> str:
         info = self.library.info(episode_id)
-        if info is None or chapter is None or not 0 <= chapter < len(info.chapters):
+        if info is None or chapter is None or not 0 <= chapter < len(info.chapter_rows):
             return info.title if info else ""
-        return info.chapters[chapter].title
+        return info.chapter_rows[chapter][1]
 
     # -- jumping -------------------------------------------------------------------------------
 

@@ -103,18 +103,30 @@ def first_paint(command: list[str], marker: str, env: dict[str, str]) -> float:
         return session.wait_for(marker)
 
 
+def paint_in_turn(
+    library: Path, sides: dict[str, tuple[Path, Path]], runs: int
+) -> dict[str, list[float]]:
+    """First paints of ``earmark LIBRARY`` run from each side's source tree (put first on
+    PYTHONPATH) with its EARMARK_HOME, and of a bare Textual app (``bare``), ``runs`` each, in
+    turn, so that a slow moment of the machine slows every side alike."""
+    earmark = str(Path(sys.executable).parent / "earmark")
+    for tree, _ in sides.values():
+        for package in ("index", "tui"):
+            compileall.compile_dir(tree / package, quiet=1)
+    times: dict[str, list[float]] = {name: [] for name in [*sides, "bare"]}
+    for _ in range(runs):
+        for name, (tree, home) in sides.items():
+            env = {"EARMARK_HOME": str(home), "PYTHONPATH": str(tree)}
+            times[name].append(first_paint([earmark, str(library)], "00:00:00", env))
+        times["bare"].append(first_paint([sys.executable, "-c", HELLO_APP], "hello, terminal", {}))
+    return times
+
+
 def measure(library: Path, home: Path, runs: int) -> dict[str, float]:
     """Median first paint of ``earmark LIBRARY`` (its index already built in ``home``) and of
     a bare Textual app."""
-    earmark = str(Path(sys.executable).parent / "earmark")
-    env = {"EARMARK_HOME": str(home)}
-    for package in ("index", "tui"):
-        compileall.compile_dir(REPO / package, quiet=1)
-    reader, hello = [], []
-    for _ in range(runs):  # in turn, so that a slow moment of the machine slows both alike
-        reader.append(first_paint([earmark, str(library)], "00:00:00", env))
-        hello.append(first_paint([sys.executable, "-c", HELLO_APP], "hello, terminal", {}))
+    times = paint_in_turn(library, {"reader": (REPO, home)}, runs)
     return {
-        "reader_paint_s": statistics.median(reader),
-        "hello_paint_s": statistics.median(hello),
+        "reader_paint_s": statistics.median(times["reader"]),
+        "hello_paint_s": statistics.median(times["bare"]),
     }

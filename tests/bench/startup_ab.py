@@ -11,12 +11,10 @@ the code. Usage::
 from __future__ import annotations
 
 import argparse
-import compileall
 import statistics
-import sys
 from pathlib import Path
 
-from tests.bench.startup import HELLO_APP, first_paint
+from tests.bench.startup import paint_in_turn
 
 
 def main() -> None:
@@ -30,16 +28,7 @@ def main() -> None:
         name, _, where = side.partition("=")
         tree, _, home = where.partition(":")
         sides[name] = (Path(tree).resolve(), Path(home).resolve())
-    earmark = str(Path(sys.executable).parent / "earmark")
-    for tree, _ in sides.values():
-        for package in ("index", "tui"):
-            compileall.compile_dir(tree / package, quiet=1)
-    times: dict[str, list[float]] = {name: [] for name in [*sides, "bare"]}
-    for _ in range(options.runs):  # in turn, so that a slow moment slows every side alike
-        for name, (tree, home) in sides.items():
-            env = {"EARMARK_HOME": str(home), "PYTHONPATH": str(tree)}
-            times[name].append(first_paint([earmark, str(options.library)], "00:00:00", env))
-        times["bare"].append(first_paint([sys.executable, "-c", HELLO_APP], "hello, terminal", {}))
+    times = paint_in_turn(options.library, sides, options.runs)
     bare = times.pop("bare")
     print(f"bare   {_figure(bare)}")
     for name, values in times.items():

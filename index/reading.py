@@ -12,13 +12,13 @@ documents' notes and yours, so the side pane, jumps and search hits treat them a
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from index.errors import EarmarkError
+from index.files import write_whole
 from index.library import Library
 from index.linking import RelatedNotes
 from index.marks import OwnNote, UserData
@@ -326,12 +326,9 @@ class Reading:
         text = episode_markdown(
             episode, self._userdata.bookmarks(episode.id), self._userdata.notes(episode.id)
         )
-        part = path.with_name(f".{path.name}.part")
         try:
-            part.write_text(text, encoding="utf-8")
-            os.replace(part, path)
+            write_whole(path, text.encode())
         except OSError as error:
-            part.unlink(missing_ok=True)
             raise EarmarkError(f"{path}: cannot write: {error.strerror or error}") from None
 
     def all_own_notes(self) -> list[OwnNote]:

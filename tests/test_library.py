@@ -275,3 +275,28 @@ def test_the_first_episode_read_when_nothing_else_is_unread_is_kept(tmp_path: Pa
     library = Library.open(tmp_path, later=True)
     assert library.first_readable() == "only" and library.unread == ()
     assert Library.open(tmp_path, later=True).unread == ()  # no worker: read now, and kept
+
+
+def test_a_file_is_written_whole_or_left_as_it_was(tmp_path: Path) -> None:
+    from index.files import write_whole
+
+    folder = tmp_path / "export"
+    folder.mkdir()
+    target = folder / "notes.md"
+    write_whole(target, b"old")
+    with pytest.raises(OSError):
+        write_whole(folder / "no-such-folder" / "notes.md", b"new")
+
+    class Interrupted(Exception):
+        pass
+
+    def interrupted(*args: object) -> None:
+        raise Interrupted
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("index.files.os.replace", interrupted)
+        with pytest.raises(Interrupted):
+            write_whole(target, b"new", durable=True)
+    assert target.read_bytes() == b"old" and sorted(p.name for p in folder.iterdir()) == [
+        "notes.md"
+    ]

@@ -19,13 +19,12 @@ the only record of what the reader follows.
 
 from __future__ import annotations
 
-import os
-import tempfile
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.errors import EarmarkError
+from index.files import write_whole
 from index.library import FEEDS_FILE, slug
 
 
@@ -114,13 +113,7 @@ def write_followed(root: Path, feeds: list[FollowedFeed]) -> None:
         }
         tables.append(table)
     text = tomli_w.dumps({"feed": tables})
-    with tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", dir=root, prefix=".feeds-", suffix=".part", delete=False
-    ) as part:
-        part.write(text)
-        part.flush()
-        os.fsync(part.fileno())
-    os.replace(part.name, root / FEEDS_FILE)
+    write_whole(root / FEEDS_FILE, text.encode(), durable=True)
 
 
 def find_followed(feeds: list[FollowedFeed], name: str) -> FollowedFeed | None:

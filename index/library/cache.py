@@ -16,11 +16,11 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import tempfile
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from index.files import write_whole
 from index.model import Episode
 
 
@@ -89,16 +89,11 @@ class EpisodeCache:
 
     @staticmethod
     def _write(path: Path, value: Any) -> None:
-        temp: Path | None = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as file:
-                temp = Path(file.name)
-                pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temp, path)
+            write_whole(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
         except OSError:  # a read-only or full cache only costs speed
-            if temp is not None:
-                temp.unlink(missing_ok=True)
+            pass
 
 
 def _digest(text: str) -> str:

@@ -133,6 +133,28 @@ async def test_the_footer_shows_whole_keys_at_80_columns(library: Library) -> No
         assert all(key.description.split()[0] not in footer for key in hidden)
 
 
+async def test_the_footer_follows_the_focus(library: Library) -> None:
+    """The footer builds its keys again only when they change: each pane's own keys still come
+    and go with the focus, and coming back shows the same keys as before."""
+
+    def keys() -> list[str]:
+        return [key.description for key in app.screen.query(FooterKey)]
+
+    app = EarmarkApp(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(pilot, app)
+        await wait_for(pilot, lambda: "Write a note" in keys())
+        reading = keys()
+        await pilot.press("slash")
+        await wait_for(pilot, lambda: "Close search, keep terms lit" in keys())
+        assert "Write a note" not in keys()
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: keys() == reading)
+        await pilot.press("tab")
+        await wait_for(pilot, lambda: "Unfold note" in keys())
+        assert keys()[len(keys()) - len(reading) :] == reading
+
+
 async def test_a_chapter_title_wider_than_the_text_is_cut_with_an_ellipsis(
     library: Library,
 ) -> None:

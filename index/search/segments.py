@@ -45,8 +45,12 @@ class InPlaceCodec(W3Codec):
 
 class InPlaceSegment(W3Segment):
     def open_compound_file(self, storage: FileStorage) -> CompoundStorage:
-        name = self.make_filename(self.COMPOUND_EXT)
-        return InPlaceCompound(storage.open_file(name), use_mmap=storage.supports_mmap)
+        file = storage.open_file(self.make_filename(self.COMPOUND_EXT))
+        try:
+            return InPlaceCompound(file, use_mmap=storage.supports_mmap)
+        except BaseException:  # a damaged segment: the file would stay open until collected
+            file.close()
+            raise
 
 
 class InPlaceCompound(CompoundStorage):

@@ -115,11 +115,12 @@ async def test_the_footer_shows_whole_keys_at_80_columns(library: Library) -> No
     app = EarmarkApp(library)
     async with app.run_test(size=(80, 24)) as pilot:
         await _ready(pilot, app)
-        # The footer recomposes its keys as the focus settles: wait for the palette's key too.
+        # The footer fits its keys after each layout (at first its width is not known and
+        # nothing fits): wait until some keys show, some are hidden, and the palette's is there.
         await wait_for(
             pilot,
             lambda: (
-                any(not key.display for key in app.screen.query(FooterKey))
+                {key.display for key in app.screen.query(FooterKey)} == {True, False}
                 and bool(app.screen.query(".-command-palette"))
             ),
         )

@@ -8,9 +8,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from index.analysis import words
 from index.library import Library
 from index.linking import RelatedNotes, evidence_words
-from index.linking.related import _unit_keys, _units
+from index.linking.related import _DOTTED, _turn_terms, _units
 from index.model import Episode, Note, Span
 from tests.bench.related_eval import HELD_OUT, dev_labels, evaluate
 
@@ -329,6 +330,11 @@ WORDS = ["value", "functions", "the", "of", "Ilya", "pre-training", "U.S.", "it'
 def test_a_turn_is_counted_by_the_keys_its_notes_are_matched_by(
     parts: list[str], ignored: set[str]
 ) -> None:
-    """Turns are counted in one pass (`_unit_keys`), notes through `_units`: the same keys."""
+    """Turns are counted in one pass (`_turn_terms`), notes through `_units`: the same keys;
+    and the words that pass gives for finding quotes are `analysis.words`' where it uses them
+    (a turn with a dot inside a word is read by `words` itself)."""
     text, ignoring = "".join(parts), frozenset(ignored)
-    assert Counter(_unit_keys(text, ignoring)) == Counter(u.key for u in _units(text, ignoring))
+    keys, said = _turn_terms(text, ignoring)
+    assert Counter(keys) == Counter(u.key for u in _units(text, ignoring))
+    if not _DOTTED.search(text):
+        assert said == words(text)

@@ -28,7 +28,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 from itertools import chain, pairwise
 
-from index.analysis import MIN_WORD, STOP_WORDS, stem, word_spans, words
+from index.analysis import MIN_WORD, STOP_WORDS, stem, words
 from index.model import Episode, Link, Note, Span
 from index.timeline import Timeline
 
@@ -85,6 +85,9 @@ _QUOTED = re.compile(r"[“\"]([^”\"]{8,400})[”\"]")
 _URL = re.compile(r"\b(?:https?://|www\.)\S+|\b\S+\.(?:com|org|net|io|ai|dev|co)/\S*")
 # Terms pair up into phrases ("value function") only within a clause.
 _CLAUSE = re.compile(r"[.,;:!?()\[\]{}\"“”‘’—–…\n]+")
+_DOTTED = re.compile(r"\w\.\w")
+# Within a clause a word is a run of \w: a dot inside a word (`analysis`) ends a clause.
+_CLAUSE_WORD = re.compile(r"\w+")
 _WORD_OR_CLAUSE_END = re.compile(r"(\w+)|" + _CLAUSE.pattern)
 
 
@@ -110,9 +113,9 @@ def _units(text: str, ignored: frozenset[str] = frozenset()) -> list[_Unit]:
     units = []
     for clause in _CLAUSE.split(text):
         found = [
-            (key, start, end)
-            for word, start, end in word_spans(clause)
-            if word not in _NOT_CONTENT and (key := stem(word)) not in ignored
+            (key, *match.span())
+            for match in _CLAUSE_WORD.finditer(clause)
+            if (key := _content_key(match.group())) is not None and key not in ignored
         ]
         units += [_Unit(key, clause[start:end].lower()) for key, start, end in found]
         units += [
@@ -123,23 +126,26 @@ def _units(text: str, ignored: frozenset[str] = frozenset()) -> list[_Unit]:
     return units
 
 
-def _unit_keys(text: str, ignored: frozenset[str]) -> list[str]:
-    """The keys of `_units` (in another order), without the words as written: what every
-    turn is counted by, in one pass over the text. Within a clause a word is a run of ``\\w``
-    (`analysis` keeps a dot inside a word, but a dot ends a clause)."""
-    keys = []
+def _turn_terms(text: str, ignored: frozenset[str]) -> tuple[list[str], list[str]]:
+    """The keys of `_units` (in another order, without the words as written): what a turn is
+    counted by; and its words, lower-cased, of `MIN_WORD` letters or more. Both from one pass
+    over the text: within a clause a word is a run of ``\\w`` (a dot ends a clause), which
+    is `analysis.words` of a text with no dot inside a word."""
+    keys, said = [], []
     previous = None
     for word in _WORD_OR_CLAUSE_END.findall(text):
         if not word:  # the clause ended: no pair across it
             previous = None
             continue
+        if len(word) >= MIN_WORD:
+            said.append(word.lower())
         if (key := _content_key(word)) is None or key in ignored:
             continue
         keys.append(key)
         if previous is not None and previous != key:
             keys.append(f"{previous} {key}")
         previous = key
-    return keys
+    return keys, said
 
 
 @lru_cache(maxsize=200_000)
@@ -163,7 +169,12 @@ class _Linker:
             for name in (*(turn.speaker for turn in episode.turns), *episode.guests)
             for word in words(name)
         )
-        turn_keys = [_unit_keys(turn.text, self.names) for turn in episode.turns]
+        turn_keys, self._turn_words = [], []
+        for turn in episode.turns:
+            keys, said = _turn_terms(turn.text, self.names)
+            turn_keys.append(keys)
+            # A word with a dot inside ("gemini.google") is one word to `words`, two here.
+            self._turn_words.append(words(turn.text) if _DOTTED.search(turn.text) else said)
         self.turn_units = [Counter(keys) for keys in turn_keys]
         chapters = max(turn.chapter for turn in episode.turns) + 1
         self.chapter_turns: list[list[int]] = [[] for _ in range(chapters)]
@@ -183,7 +194,7 @@ class _Linker:
     def turn_pairs(self) -> list[set[tuple[str, str]]]:
         """Each turn's pairs of adjacent words, for finding quotes: made when a note first
         quotes a phrase long enough to look for."""
-        return [set(pairwise(words(turn.text))) for turn in self.turns]
+        return [set(pairwise(said)) for said in self._turn_words]
 
     def links(self, note: Note) -> tuple[Link, ...]:
         candidates = [
@@ -218,7 +229,7 @@ class _Linker:
                 continue
             pairs = list(pairwise(phrase_words))
             coverages = [
-                sum(pair in found for pair in pairs) / len(pairs) for found in self.turn_pairs
+                sum(map(found.__contains__, pairs)) / len(pairs) for found in self.turn_pairs
             ]
             coverage = max(coverages)
             # A phrase found as well in several turns ("age of research") says nothing of where.
@@ -250,7 +261,7 @@ class _Linker:
             (
                 (evidence, key)
                 for key in units
-                if counts[key] >= MIN_TERM_COUNT
+                if counts.get(key, 0) >= MIN_TERM_COUNT
                 and (evidence := self._evidence(key, chapter)) >= MIN_TERM_EVIDENCE
             ),
             key=lambda item: (-item[0], -len(item[1]), item[1]),
@@ -291,7 +302,7 @@ class _Linker:
         total = sum(e for e, _ in shared)
         best_turn, best_evidence, best_count = None, 0.0, 0
         for index in self.chapter_turns[chapter]:
-            held = [e for e, key in shared if self.turn_units[index][key]]
+            held = [e for e, key in shared if key in self.turn_units[index]]
             if sum(held) > best_evidence:
                 best_turn, best_evidence, best_count = index, sum(held), len(held)
         if best_count >= MIN_SHARED and best_evidence >= TURN_MIN_SHARE * total:

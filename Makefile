@@ -19,7 +19,7 @@ run: $(STAMP)
 test: $(STAMP)
 	@$(call apt_install,tmux,tmux,the real-terminal tests will be skipped)
 	@$(call apt_install,mpv,mpv,the player tests will be skipped)
-	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -n 4
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -n 4 --dist worksteal
 
 # Search measured at scale: a few minutes (it builds a 1,000-episode index); not part of `make test`.
 # Writes tests/bench/RESULTS.md; then the note placement measures on the dev labels (shared/eval, if

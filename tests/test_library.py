@@ -119,6 +119,11 @@ def test_an_info_read_from_the_cache_has_the_chapters_and_sources_parsed(
     assert parse_counter == []  # from the cache
     assert info.chapters == episode.chapters and len(info.chapters) == 10
     assert info.chapters[7].title == episode.chapters[7].title
+    assert [info.chapter_title(c.index) for c in episode.chapters] == [
+        c.title for c in episode.chapters
+    ]
+    assert info.chapter_title(10) is None and info.chapter_title(-1) is None
+    assert info.chapter_title(None) is None
     assert info.sources == episode.sources and all(path.is_file() for path in info.sources)
 
 

@@ -332,9 +332,10 @@ class EarmarkApp(App[None]):
 
     def chapter_title(self, episode_id: str, chapter: int | None) -> str:
         info = self.library.info(episode_id)
-        if info is None or chapter is None or not 0 <= chapter < len(info.chapter_rows):
-            return info.title if info else ""
-        return info.chapter_rows[chapter][1]
+        if info is None:
+            return ""
+        title = info.chapter_title(chapter)
+        return info.title if title is None else title
 
     # -- jumping -------------------------------------------------------------------------------
 

@@ -117,6 +117,13 @@ class EpisodeInfo(Pickled):
     def chapters(self) -> tuple[Chapter, ...]:
         return tuple(Chapter(*row) for row in self.chapter_rows)
 
+    def chapter_title(self, chapter: int | None) -> str | None:
+        """One chapter's title (None when there is no such chapter), without building them all:
+        the search panel asks it of every result row."""
+        if chapter is None or not 0 <= chapter < len(self.chapter_rows):
+            return None
+        return self.chapter_rows[chapter][1]
+
     @property
     def sources(self) -> tuple[Path, ...]:
         return tuple(map(Path, self.source_paths))

@@ -14,19 +14,19 @@ from textual.widgets._footer import FooterKey
 
 
 class FittedFooter(Footer):
-    _shown: tuple = ()
+    _drawn_from: tuple = ()
 
     async def recompose(self) -> None:
         # Textual recomposes on every change of focus or bindings, building each key anew;
         # two in three changes leave the keys as they were (measured over the Pilot tests).
-        shown = self._keys_to_show()
-        if shown == self._shown and self.children:
+        drawn_from = self._keys_drawn_from()
+        if drawn_from == self._drawn_from and self.children:
             return
-        self._shown = shown
+        self._drawn_from = drawn_from
         await super().recompose()
         self.call_after_refresh(self._show_what_fits)
 
-    def _keys_to_show(self) -> tuple:
+    def _keys_drawn_from(self) -> tuple:
         """What `Footer.compose` draws the keys from, and nothing else."""
         keys = tuple(
             (key, binding.action, binding.description, binding.show, binding.group, on, tooltip)

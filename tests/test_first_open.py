@@ -3,6 +3,7 @@ worker, saying how far it is; the tree lists episodes as they arrive; search wai
 
 from __future__ import annotations
 
+import shutil
 import threading
 import time
 from collections.abc import Iterator
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import index.library.parallel as parallel
-from index.library import Library
+from index.library import Library, list_folders
 from tests.screen import notified, screen_text, status_text
 from tests.seeds import with_an_unreadable_episode
 from tests.waiting import wait_for
@@ -149,9 +150,36 @@ async def test_quitting_while_reading_leaves_the_cache_whole(
         assert time.monotonic() < deadline, "a cache entry was left half-written"
         time.sleep(0.02)
     again = Library.open(library_dir, later=True)
+    assert again.take(list_folders(again.root)) == ()
     # What was read is kept; the rest is read next time, and the library is whole.
     assert again.unread == ("episode-0000-b", "episode-0001", "episode-0002", "episode-0003")
     fresh = Library.open(library_dir, cache=None)
     assert [info.id for info in fresh.infos] == EPISODES
     for info in fresh.infos:
         assert fresh.episode(info.id).id == info.id
+
+
+async def test_a_reader_started_from_the_manifest_shows_what_changed_since(
+    tmp_path: Path, two_episodes_dir: Path
+) -> None:
+    root = tmp_path / "library"
+    shutil.copytree(two_episodes_dir, root)
+    Library.open(root)  # both read: the manifest lists them
+    app = EarmarkApp(Library.open(root, later=True))
+    assert not app.library.listed
+    page = root / "episode-0000" / "transcript-page.txt"
+    page.write_text(page.read_text(encoding="utf-8").replace(" the ", " thee "), encoding="utf-8")
+    shutil.rmtree(root / "episode-0001")
+
+    def says_thee() -> bool:
+        episode = app.episode
+        return episode is not None and any(
+            " thee " in p for t in episode.turns for p in t.paragraphs
+        )
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.library.listed and says_thee())
+        assert app.episode is not None and app.episode.id == "episode-0000"
+        assert _tree_episodes(app) == ["episode-0000"]
+        assert " thee " in screen_text(app)
+        await wait_for(pilot, lambda: app.search_index is not None, timeout=30)

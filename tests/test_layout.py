@@ -188,7 +188,7 @@ class _TreeApp(App[None]):
     def __init__(self, titles: list[str]) -> None:
         super().__init__()
         self.infos = tuple(
-            EpisodeInfo(f"e{n}", title, None, None, None, (), 1, 0, (), "")
+            EpisodeInfo(f"e{n}", title, None, None, None, "[]", 1, 0, (), "")
             for n, title in enumerate(titles)
         )
 

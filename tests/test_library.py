@@ -7,10 +7,12 @@ from pathlib import Path
 import pytest
 
 import index.formats
+import index.library.episodes
 from index.errors import EarmarkError
 from index.formats import parse_file
-from index.library import Library
+from index.library import Library, list_folders
 from index.library.cache import EpisodeCache
+from index.paths import cache_dir
 from tests.seeds import DEFAULT_EPISODE_DIR, with_an_unreadable_episode
 
 
@@ -252,9 +254,66 @@ def test_a_library_opened_for_later_parses_only_what_it_is_asked(
     library.save()
     parse_counter.clear()
     again = Library.open(root, later=True)
+    # Started from the manifest: the folders are not listed, nothing is unread until they are.
+    assert not again.listed and again.unread == () and again.infos == library.infos
+    assert again.take(list_folders(again.root)) == ()
     # The unreadable episode is tried again; the others come from the cache.
     assert again.unread == ("episode-0000-b",) and again.infos == library.infos
     assert [path.name for path in parse_counter] == []
+
+
+def test_a_library_started_from_its_manifest_lists_no_folder(
+    two_episodes_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    whole = Library.open(two_episodes_dir)
+
+    def no_listing(root: Path, problems: list[str]) -> None:
+        raise AssertionError(f"{root} was listed")
+
+    monkeypatch.setattr(index.library.episodes, "_episode_folders", no_listing)
+    started = Library.open(two_episodes_dir, later=True)
+    assert not started.listed and started.infos == whole.infos
+    assert started.episode("episode-0001") == whole.episode("episode-0001")
+
+
+def test_a_listing_taken_finds_what_changed_went_and_came(
+    tmp_path: Path, two_episodes_dir: Path
+) -> None:
+    root = tmp_path / "library"
+    shutil.copytree(two_episodes_dir, root)
+    Library.open(root)  # both read: the manifest lists them
+    library = Library.open(root, later=True)
+    before = library.episode("episode-0000")
+    with open(root / "episode-0000" / "obsidian-note.md", "a", encoding="utf-8") as note:
+        note.write("\n- A point about zanzibar made since.\n")
+    shutil.rmtree(root / "episode-0001")
+    shutil.copytree(root / "episode-0000", root / "episode-0002")
+    assert library.take(list_folders(library.root)) == ("episode-0000", "episode-0001")
+    assert (
+        library.listed
+        and library.infos == ()
+        and library.unread
+        == (
+            "episode-0000",
+            "episode-0002",
+        )
+    )
+    library.add(*library.read_unread())
+    assert [info.id for info in library.infos] == ["episode-0000", "episode-0002"]
+    after = library.episode("episode-0000")
+    assert after != before and any("zanzibar made since" in n.text for n in after.notes)
+    assert library.take(list_folders(library.root)) == ()  # nothing changed since
+
+
+def test_a_manifest_of_another_shape_is_not_started_from(two_episodes_dir: Path) -> None:
+    whole = Library.open(two_episodes_dir)
+    store = EpisodeCache(cache_dir())
+    infos_only = {key: entry[1] for key, entry in store.manifest(whole.root).items()}
+    store.save_manifest(whole.root, infos_only)  # as an earlier earmark wrote it
+    again = Library.open(two_episodes_dir, later=True)
+    # Listed, and read again as after any new version of earmark (its code is in fingerprints).
+    assert again.listed and again.infos == ()
+    assert again.unread == ("episode-0000", "episode-0001")
 
 
 @pytest.mark.cold
@@ -267,6 +326,7 @@ def test_reading_stopped_part_way_leaves_the_rest_for_the_next_open(
     assert list(reads) == []
     library.save()
     again = Library.open(two_episodes_dir, later=True)
+    assert again.take(list_folders(again.root)) == ()
     assert again.unread == ("episode-0001",)
     assert [info.id for info in Library.open(two_episodes_dir).infos] == [
         "episode-0000",

@@ -34,7 +34,7 @@ from textual.widgets import Header, Static
 from textual.worker import get_current_worker
 
 from index.errors import EarmarkError
-from index.library import EpisodeRead, Library
+from index.library import EpisodeRead, Library, Listing, list_folders
 from index.marks import quote
 from index.model import Episode, Note, Turn
 from index.reading import EXCERPT_CHARS, Reading
@@ -228,6 +228,13 @@ class EarmarkApp(App[None]):
         if self.reading.notice:
             notify(self, self.reading.notice, severity="warning", timeout=15)
         self._say_problems(self.library.problems)
+        if self.library.listed:
+            self._library_known()
+        else:  # started from the cache's manifest: its folders are listed after the paint
+            self.call_after_refresh(self._list_library, self.library)
+
+    def _library_known(self) -> None:
+        """The library's folders are listed: read what is new, else open the search index."""
         if self.library.unread:
             self.call_after_refresh(self._read_the_rest)
         else:
@@ -272,9 +279,12 @@ class EarmarkApp(App[None]):
 
     # -- showing an episode --------------------------------------------------------------------
 
-    def _show_episode(self, episode_id: str, turn: int | None = None) -> None:
-        """Show an episode at ``turn``; without one, where the reader last was in it."""
-        if self.episode is not None and self.episode.id == episode_id:
+    def _show_episode(
+        self, episode_id: str, turn: int | None = None, *, again: bool = False
+    ) -> None:
+        """Show an episode at ``turn``; without one, where the reader last was in it.
+        ``again``: read it again even if it is the one shown (its files changed)."""
+        if not again and self.episode is not None and self.episode.id == episode_id:
             if turn is not None:
                 self.query_one(Transcript).go_to_turn(turn)
             return
@@ -799,9 +809,7 @@ class EarmarkApp(App[None]):
             with suppress(NoMatches):
                 self.query_one(LibraryProgress).remove()
             self.reading.library = library
-            self.query_one(ChapterTree).show_library(library.infos)
-            if (turn := self.here.current) is not None and self.episode is not None:
-                self.query_one(ChapterTree).mark_current(self.episode.id, turn.chapter)
+            self._list_in_tree()
             self._open_search_index()  # indexes only the new episodes
 
     # -- size ----------------------------------------------------------------------------------
@@ -838,6 +846,40 @@ class EarmarkApp(App[None]):
             if pane_width:
                 pane.styles.width = pane_width
         self.call_after_refresh(self._update_status)  # the status line fits the new width
+
+    def _list_in_tree(self) -> None:
+        """The tree lists the library's episodes afresh, the cursor on the chapter being read."""
+        tree = self.query_one(ChapterTree)
+        tree.show_library(self.library.infos)
+        if (turn := self.here.current) is not None and self.episode is not None:
+            tree.mark_current(self.episode.id, turn.chapter)
+
+    # -- a library started from its manifest, listed after the first paint --------------------
+
+    @work(thread=True, exclusive=True, group="library")
+    def _list_library(self, library: Library) -> None:
+        listing = list_folders(library.root)
+        if not get_current_worker().is_cancelled:
+            self.call_from_thread(self._library_listed, library, listing)
+
+    def _library_listed(self, library: Library, listing: Listing) -> None:
+        """What the folders hold now replaces what the manifest said. Episodes gone or changed
+        leave the tree (a changed one comes back once read again); the one shown is read again
+        where the reader is, or gives way to the first episode if its folder went."""
+        if library is not self.library:  # read again meanwhile (a feed brought episodes in)
+            return
+        changed = library.take(listing)
+        self._say_problems(listing.problems)
+        if changed:
+            shown = self.episode
+            if shown is not None and shown.id in changed:
+                turn = self.here.turn
+                if (episode_id := library.first_readable(shown.id)) is not None:
+                    self._show_episode(
+                        episode_id, turn if episode_id == shown.id else None, again=True
+                    )
+            self._list_in_tree()
+        self._library_known()
 
     # -- a new library, read after the first paint ------------------------------------------
 

@@ -47,11 +47,12 @@ def read_folders(
         yield from _in_workers(folders, store, stop, workers)
 
 
-def prepare(folders: list[tuple[_Folder, str]]) -> None:
-    """Start multiprocessing's resource tracker now if reading ``folders`` will need workers.
-    Started with the first worker, it is handed this process's stderr, which must be a file
-    then: under a Textual app it is not (the app captures it), and starting it failed."""
-    if _workers(folders) >= 2:
+def prepare(folders: list[tuple[_Folder, str]] | None) -> None:
+    """Start multiprocessing's resource tracker now if reading ``folders`` will need workers
+    (None: the folders are not listed yet, and any reading may). Started with the first worker,
+    it is handed this process's stderr, which must be a file then: under a Textual app it is
+    not (the app captures it), and starting it failed."""
+    if folders is None or _workers(folders) >= 2:
         resource_tracker.ensure_running()
 
 

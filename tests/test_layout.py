@@ -8,6 +8,7 @@ from pathlib import Path
 
 from rich.cells import cell_len
 from rich.console import Console
+from rich.style import Style
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.widgets._footer import FooterKey
@@ -208,6 +209,29 @@ async def test_the_tree_fits_the_widest_title_in_cells_up_to_its_cap() -> None:
         chrome = tree.CHROME + tree.scrollbar_size_vertical
         assert tree.fit_width(200) == cell_len(tree.ICON_NODE + titles[1]) + chrome
         assert tree.fit_width(20) == 20
+
+
+async def test_the_tree_measures_each_label_as_wide_as_it_draws_it() -> None:
+    # Measured without drawing (`get_label_width`): a dash, a wide script, a combining mark,
+    # and a title cut to the tree's width, whose measure is the cut one.
+    titles = [
+        "Plain",
+        "Guest – a dash",
+        "日本語の題名",
+        "Cafe\u0301 au lait",
+        "A title far too long " * 3,
+    ]
+    app = _TreeApp(titles)
+    async with app.run_test(size=(60, 12)) as pilot:
+        tree = app.query_one(ChapterTree)
+        tree.styles.width = 30
+        tree.show_library(app.infos)
+        await pilot.pause()
+        for node in tree.root.children:
+            drawn = tree.render_label(node, Style.null(), Style.null())
+            assert tree.get_label_width(node) == drawn.cell_len, node.label
+        cut = tree.root.children[-1]
+        assert tree.get_label_width(cut) < cell_len(tree.ICON_NODE + titles[-1])
 
 
 async def test_a_long_library_lists_a_screenful_before_the_first_paint() -> None:

@@ -61,6 +61,8 @@ class ChapterTree(Tree[Place]):
         """The titles listed changed what width the tree needs (`fit_width`)."""
 
     def __init__(self, *, id: str | None = None) -> None:
+        # Cells, by node (`get_label_width`): set first, as the tree measures while it is made.
+        self._label_widths: dict[TreeNode[Place], int] = {}
         super().__init__(Text("Library"), id=id)
         self.show_root = False
         self.guide_depth = 2
@@ -78,6 +80,7 @@ class ChapterTree(Tree[Place]):
         self.clear()
         self._chapters.clear()
         self._episodes.clear()
+        self._label_widths.clear()
         self._widest_chapter = 0
         self._infos = {info.id: info for info in infos}
         self._titles_longest_first = sorted((info.title for info in infos), key=len, reverse=True)
@@ -178,6 +181,17 @@ class ChapterTree(Tree[Place]):
             label.truncate(self._label_room(node), overflow="ellipsis")
         return label
 
+    def get_label_width(self, node: TreeNode[Place]) -> int:
+        """The width `render_label` draws the label at, without drawing it, each label measured
+        once: the tree measures every line it lists whenever one is added or expanded and at
+        every resize, and drawing the 10,000 of a library that large took 0.6 s each time."""
+        width = self._label_widths.get(node)
+        if width is None:  # a node's label and icon (both icons are as wide) never change
+            icon = cell_len(self.ICON_NODE) if node.allow_expand else 0
+            width = self._label_widths[node] = icon + _cells(node.label.plain)
+        room = self._label_room(node)
+        return min(width, room) if room > 0 else width
+
     def _label_room(self, node: TreeNode[Place]) -> int:
         guides = 0 if node.parent is self.root else self.guide_depth
         return self.scrollable_content_region.width - guides
@@ -213,3 +227,10 @@ class ChapterTree(Tree[Place]):
         event.stop()
         if event.node.data is not None:
             self.post_message(self.ChapterChosen(event.node.data))
+
+
+def _cells(text: str) -> int:
+    """The cells ``text`` takes: its length when it is printable ASCII, as most titles are.
+    Rich measures character by character past its cache of 4,096 strings, and a tree of
+    10,000 episodes measured 10,000 titles each time it was built."""
+    return len(text) if text.isascii() and text.isprintable() else cell_len(text)

@@ -305,6 +305,22 @@ def test_a_listing_taken_finds_what_changed_went_and_came(
     assert library.take(list_folders(library.root)) == ()  # nothing changed since
 
 
+def test_the_episode_shown_first_is_checked_before_the_folders_are_listed(
+    tmp_path: Path, two_episodes_dir: Path
+) -> None:
+    root = tmp_path / "library"
+    shutil.copytree(two_episodes_dir, root)
+    Library.open(root)  # both read: the manifest lists them
+    with open(root / "episode-0000" / "obsidian-note.md", "a", encoding="utf-8") as note:
+        note.write("\n- A point about zanzibar made since.\n")
+    library = Library.open(root, later=True)
+    assert library.first_readable() == "episode-0000"
+    assert any("zanzibar made since" in n.text for n in library.episode("episode-0000").notes)
+    assert library.take(list_folders(library.root)) == ()  # read as it is now already
+    shutil.rmtree(root / "episode-0000")
+    assert Library.open(root, later=True).first_readable("episode-0000") == "episode-0001"
+
+
 def test_a_manifest_of_another_shape_is_not_started_from(two_episodes_dir: Path) -> None:
     whole = Library.open(two_episodes_dir)
     store = EpisodeCache(cache_dir())

@@ -299,15 +299,29 @@ class Library:
 
     def first_readable(self, preferred: str | None = None) -> str | None:
         """``preferred`` if the library has that episode, else its first; parsed now if it was
-        unread. One that cannot be read gives way to the next; None when none can."""
-        ids = [folder.id for folder, _ in self._found]
-        unread = set(self.unread)
-        for episode_id in dict.fromkeys([preferred, *ids] if preferred in ids else ids):
-            if episode_id in unread:
+        unread, or if its files changed since the manifest was written (before the folders are
+        listed, the one shown first is checked alone). One that cannot be read gives way to the
+        next; None when none can."""
+        keys = {folder.id: folder.key for folder, _ in self._found}
+        for episode_id in [preferred, *keys] if preferred in keys else keys:
+            if not self.listed:
+                self._check(episode_id)
+            if keys[episode_id] not in self._read:
                 self.read(episode_id)
             if episode_id in self._info_by_id:
                 return episode_id
         return None
+
+    def _check(self, episode_id: str) -> None:
+        """One episode's files fingerprinted again: changed (or gone), it is unread."""
+        for position, (folder, was) in enumerate(self._found):
+            if folder.id == episode_id:
+                if (now := folder.fingerprint()) != was:
+                    self._found[position] = (folder, now)
+                    self._read.pop(folder.key, None)
+                    self._loaded.pop(episode_id, None)
+                    self._update()
+                return
 
     def read_unread(self, stop: Callable[[], bool] | None = None) -> Iterator[EpisodeRead]:
         """Parse the unread episodes, in library order, each into the cache: in worker

@@ -15,6 +15,7 @@ import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from index.library import Library
@@ -57,6 +58,7 @@ class Material:
     made_up: tuple[str, ...]
 
     @classmethod
+    @cache  # parsing the bundled episode anew for each test that writes a library was ~0.4 s
     def bundled(cls) -> Material:
         with tempfile.TemporaryDirectory() as cache:
             library = Library.open(default_library(), cache=EpisodeCache(Path(cache)))

@@ -276,28 +276,31 @@ def test_a_library_started_from_its_manifest_lists_no_folder(
     assert started.episode("episode-0001") == whole.episode("episode-0001")
 
 
+def _read_copy(two_episodes_dir: Path, tmp_path: Path) -> Path:
+    """A copy of the two episodes, both read: the cache's manifest lists them."""
+    root = tmp_path / "library"
+    shutil.copytree(two_episodes_dir, root)
+    Library.open(root)
+    return root
+
+
+def _add_a_point(episode: Path) -> None:
+    with open(episode / "obsidian-note.md", "a", encoding="utf-8") as note:
+        note.write("\n- A point about zanzibar made since.\n")
+
+
 def test_a_listing_taken_finds_what_changed_went_and_came(
     tmp_path: Path, two_episodes_dir: Path
 ) -> None:
-    root = tmp_path / "library"
-    shutil.copytree(two_episodes_dir, root)
-    Library.open(root)  # both read: the manifest lists them
+    root = _read_copy(two_episodes_dir, tmp_path)
     library = Library.open(root, later=True)
     before = library.episode("episode-0000")
-    with open(root / "episode-0000" / "obsidian-note.md", "a", encoding="utf-8") as note:
-        note.write("\n- A point about zanzibar made since.\n")
+    _add_a_point(root / "episode-0000")
     shutil.rmtree(root / "episode-0001")
     shutil.copytree(root / "episode-0000", root / "episode-0002")
     assert library.take(list_folders(library.root)) == ("episode-0000", "episode-0001")
-    assert (
-        library.listed
-        and library.infos == ()
-        and library.unread
-        == (
-            "episode-0000",
-            "episode-0002",
-        )
-    )
+    assert library.listed and library.infos == ()
+    assert library.unread == ("episode-0000", "episode-0002")
     library.add(*library.read_unread())
     assert [info.id for info in library.infos] == ["episode-0000", "episode-0002"]
     after = library.episode("episode-0000")
@@ -308,11 +311,8 @@ def test_a_listing_taken_finds_what_changed_went_and_came(
 def test_the_episode_shown_first_is_checked_before_the_folders_are_listed(
     tmp_path: Path, two_episodes_dir: Path
 ) -> None:
-    root = tmp_path / "library"
-    shutil.copytree(two_episodes_dir, root)
-    Library.open(root)  # both read: the manifest lists them
-    with open(root / "episode-0000" / "obsidian-note.md", "a", encoding="utf-8") as note:
-        note.write("\n- A point about zanzibar made since.\n")
+    root = _read_copy(two_episodes_dir, tmp_path)
+    _add_a_point(root / "episode-0000")
     library = Library.open(root, later=True)
     assert library.first_readable() == "episode-0000"
     assert any("zanzibar made since" in n.text for n in library.episode("episode-0000").notes)

@@ -18,6 +18,7 @@ from tests.waiting import wait_for
 from tui.app import EarmarkApp
 from tui.config import Config, Settings
 from tui.pane_widths import SIDE
+from tui.widgets import chapter_tree
 from tui.widgets.chapter_tree import ChapterTree
 from tui.widgets.side_pane import FOLDED_CHARS, UNFOLD_HINT, SidePane, note_text
 from tui.widgets.transcript import Transcript
@@ -232,6 +233,15 @@ async def test_the_tree_measures_each_label_as_wide_as_it_draws_it() -> None:
             assert tree.get_label_width(node) == drawn.cell_len, node.label
         cut = tree.root.children[-1]
         assert tree.get_label_width(cut) < cell_len(tree.ICON_NODE + titles[-1])
+
+
+def test_the_characters_the_tree_counts_as_one_cell_are_one_cell_to_rich() -> None:
+    ranges = [(0x20, 0x7F), (0xA0, 0x300), (0x2010, 0x2028), (0x2030, 0x205F)]
+    one_cell = "".join(chr(code) for start, end in ranges for code in range(start, end))
+    assert chapter_tree._ONE_CELL_EACH.fullmatch(one_cell)
+    assert all(cell_len(character) == 1 for character in one_cell)
+    for other in ("\u0301", "\u200b", "\u2028", "日", "\x1b"):  # a mark, zero width, wide
+        assert not chapter_tree._ONE_CELL_EACH.fullmatch(other)
 
 
 async def test_a_long_library_lists_a_screenful_before_the_first_paint() -> None:

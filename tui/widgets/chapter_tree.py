@@ -7,6 +7,7 @@ where it is cut. Each time has a space after it, right-aligned to the episode's 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -21,6 +22,9 @@ from textual.widgets.tree import TreeNode
 from index.library import EpisodeInfo
 from index.timecode import format_time
 
+# Printable ASCII, Latin-1 to the spacing modifiers, and the visible general punctuation:
+# characters of one cell each (tests/test_layout.py checks every one against Rich).
+_ONE_CELL_EACH = re.compile(r"[\x20-\x7e\u00a0-\u02ff\u2010-\u2027\u2030-\u205e]*")
 # Libraries this small show every episode's chapters; larger ones only the episode being read.
 EXPAND_ALL_UP_TO = 10
 # Episodes shown before the first paint: as many as the terminal has rows, the most a screen
@@ -230,7 +234,8 @@ class ChapterTree(Tree[Place]):
 
 
 def _cells(text: str) -> int:
-    """The cells ``text`` takes: its length when it is printable ASCII, as most titles are.
-    Rich measures character by character past its cache of 4,096 strings, and a tree of
-    10,000 episodes measured 10,000 titles each time it was built."""
-    return len(text) if text.isascii() and text.isprintable() else cell_len(text)
+    """The cells ``text`` takes: its length when each character takes one cell, as in most
+    titles (letters of Latin scripts, dashes, curly quotes). Rich measures a title holding a
+    dash character by character, past its cache of 4,096 strings, and a tree of 10,000
+    episodes measured 10,000 titles the first time it was built."""
+    return len(text) if _ONE_CELL_EACH.fullmatch(text) else cell_len(text)

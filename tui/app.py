@@ -870,16 +870,19 @@ class EarmarkApp(App[None]):
             return
         changed = library.take(listing)
         self._say_problems(listing.problems)
+        if self.episode is not None and self.episode.id in changed:
+            self._show_again(self.episode.id)
         if changed:
-            shown = self.episode
-            if shown is not None and shown.id in changed:
-                turn = self.here.turn
-                if (episode_id := library.first_readable(shown.id)) is not None:
-                    self._show_episode(
-                        episode_id, turn if episode_id == shown.id else None, again=True
-                    )
             self._list_in_tree()
         self._library_known()
+
+    def _show_again(self, episode_id: str) -> None:
+        """The episode shown changed on disk: read it again at the reader's turn, or show the
+        first episode if it can no longer be read."""
+        turn = self.here.turn
+        shown = self.library.first_readable(episode_id)
+        if shown is not None:
+            self._show_episode(shown, turn if shown == episode_id else None, again=True)
 
     # -- a new library, read after the first paint ------------------------------------------
 

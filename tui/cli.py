@@ -288,7 +288,7 @@ def _list(options: argparse.Namespace) -> int:
     for info in library.infos:
         transcript = "yes" if info.turn_count else "no"
         say(
-            f"{info.id}{' ' * (id_width - cell_len(info.id))}  {len(info.chapter_rows):>8}  "
+            f"{info.id}{' ' * (id_width - cell_len(info.id))}  {info.chapter_count:>8}  "
             f"{info.turn_count:>5}  {info.note_count:>5}  {transcript:<10}  {info.title}"
         )
         for problem in info.problems:

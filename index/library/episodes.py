@@ -22,6 +22,7 @@ import unicodedata
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -121,21 +122,17 @@ class EpisodeInfo(Pickled):
         )
 
     @property
-    def chapter_rows(self) -> tuple[tuple[int, str, int, int], ...]:
-        """Each chapter's index, title, start and end."""
-        return tuple((index, title, start, end) for index, title, start, end in self._rows())
-
-    def _rows(self) -> list[list]:
-        return json.loads(self.chapters_json)
+    def chapters(self) -> tuple[Chapter, ...]:
+        return tuple(Chapter(*row) for row in _chapter_rows(self.chapters_json))
 
     @property
-    def chapters(self) -> tuple[Chapter, ...]:
-        return tuple(Chapter(*row) for row in self._rows())
+    def chapter_count(self) -> int:
+        return len(_chapter_rows(self.chapters_json))
 
     def chapter_title(self, chapter: int | None) -> str | None:
         """One chapter's title (None when there is no such chapter), without building them all:
-        the search panel asks it of every result row."""
-        rows = self._rows()
+        the search panel asks it of every result row, at every keystroke."""
+        rows = _chapter_rows(self.chapters_json)
         if chapter is None or not 0 <= chapter < len(rows):
             return None
         return rows[chapter][1]
@@ -143,6 +140,15 @@ class EpisodeInfo(Pickled):
     @property
     def sources(self) -> tuple[Path, ...]:
         return tuple(map(Path, self.source_paths))
+
+
+@lru_cache(maxsize=4096)
+def _chapter_rows(chapters_json: str) -> tuple[tuple[int, str, int, int], ...]:
+    """An episode's chapters as `EpisodeInfo.chapters_json` holds them (index, title, start,
+    end), decoded once for the episodes asked about most lately."""
+    return tuple(
+        (index, title, start, end) for index, title, start, end in json.loads(chapters_json)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,20 +232,11 @@ class Library:
         library = cls(root, store)
         library._manifest = store.manifest(root)
         if later and (entries := _entries(library._manifest)):
-            library.listed = False
-            library._found = [(folder, info.fingerprint) for _, folder, info in entries]
-            library._read = {key: EpisodeRead(key, info, ()) for key, _, info in entries}
-            library._update()
-            if len(entries) > 1:  # new folders may be found, and read in workers
-                from index.library.parallel import prepare
-
-                prepare(None)
-            return library
-        library.take(list_folders(root))
-        if later and library.unread:  # read in a worker, maybe once an app holds the terminal
-            from index.library.parallel import prepare
-
-            prepare(library._unread_folders())
+            library._start_from(entries)
+        else:
+            library.take(list_folders(root))
+        if later:  # read in a worker, maybe once an app holds the terminal
+            library._prepare_workers()
         else:
             unread, reads = len(library.unread), []
             for done, read in enumerate(library.read_unread(), start=1):
@@ -250,15 +247,41 @@ class Library:
             library.save()
         return library
 
+    def _start_from(self, entries: list[tuple[str, _Folder, EpisodeInfo]]) -> None:
+        """The library as the manifest says, its folders not listed (`take` lists them)."""
+        self.listed = False
+        self._found = [(folder, info.fingerprint) for _, folder, info in entries]
+        self._read = {key: EpisodeRead(key, info, ()) for key, _, info in entries}
+        self._update()
+
+    def _prepare_workers(self) -> None:
+        """Workers may read what is unread later: new folders, too, if they are not listed yet."""
+        from index.library.parallel import prepare
+
+        if not self.listed:
+            if len(self._found) > 1:
+                prepare(None)
+        elif self.unread:
+            prepare(self._unread_folders())
+
     def take(self, listing: Listing) -> tuple[str, ...]:
         """The folders as listed now replace those the library knew: an episode whose files
         changed is unread again (parse it: `read`, `read_unread`), one whose folder went is
         gone, a new folder is unread. Returns the ids of the episodes the library had that are
         gone or changed: whatever shows them shows what was."""
         before = {info.id: info.fingerprint for info in self.infos}
+        read_before, self._read = self._read, {}
         self.listed = True
+        self._found = list(listing.found)
+        self._listing_problems = listing.problems
         self.new_problems += listing.problems
-        self._take(listing.found, listing.problems)
+        for folder, episode_fingerprint in self._found:
+            key = folder.key
+            read = read_before.get(key)
+            info = read.info if read else _manifest_info(self._manifest.get(key))
+            if info is not None and info.fingerprint == episode_fingerprint:
+                self._read[key] = read or EpisodeRead(key, info, ())
+        self._update()
         after = self._info_by_id
         changed = tuple(
             eid for eid, was in before.items() if eid not in after or after[eid].fingerprint != was
@@ -266,19 +289,6 @@ class Library:
         for episode_id in changed:
             self._loaded.pop(episode_id, None)
         return changed
-
-    def _take(self, found: Iterable[tuple[_Folder, str]], problems: tuple[str, ...]) -> None:
-        self._found = list(found)
-        self._listing_problems = problems
-        read_now = self._read
-        self._read = {}
-        for folder, episode_fingerprint in self._found:
-            key = folder.key
-            read = read_now.get(key)
-            info = read.info if read else _manifest_info(self._manifest.get(key))
-            if info is not None and info.fingerprint == episode_fingerprint:
-                self._read[key] = read or EpisodeRead(key, info, ())
-        self._update()
 
     @property
     def unread(self) -> tuple[str, ...]:

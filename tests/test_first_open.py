@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 import index.library.parallel as parallel
-from index.library import Library, list_folders
+import tui.app
+from index.library import Library, Listing, list_folders
 from tests.screen import notified, screen_text, status_text
 from tests.seeds import with_an_unreadable_episode
 from tests.waiting import wait_for
@@ -160,16 +161,20 @@ async def test_quitting_while_reading_leaves_the_cache_whole(
 
 
 async def test_a_reader_started_from_the_manifest_shows_what_changed_since(
-    tmp_path: Path, two_episodes_dir: Path
+    tmp_path: Path, two_episodes_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = tmp_path / "library"
     shutil.copytree(two_episodes_dir, root)
     Library.open(root)  # both read: the manifest lists them
+    edited = threading.Event()
+
+    def list_once_edited(listed_root: Path) -> Listing:
+        edited.wait(timeout=30)  # the files change after the paint, before the listing
+        return list_folders(listed_root)
+
+    monkeypatch.setattr(tui.app, "list_folders", list_once_edited)
     app = EarmarkApp(Library.open(root, later=True))
     assert not app.library.listed
-    page = root / "episode-0000" / "transcript-page.txt"
-    page.write_text(page.read_text(encoding="utf-8").replace(" the ", " thee "), encoding="utf-8")
-    shutil.rmtree(root / "episode-0001")
 
     def says_thee() -> bool:
         episode = app.episode
@@ -178,8 +183,16 @@ async def test_a_reader_started_from_the_manifest_shows_what_changed_since(
         )
 
     async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: "00:00:00" in status_text(app))
+        assert app.episode is not None and app.episode.id == "episode-0000" and not says_thee()
+        assert _tree_episodes(app) == ["episode-0000", "episode-0001"]
+        page = root / "episode-0000" / "transcript-page.txt"
+        text = page.read_text(encoding="utf-8")
+        page.write_text(text.replace(" the ", " thee "), encoding="utf-8")
+        shutil.rmtree(root / "episode-0001")
+        edited.set()
         await wait_for(pilot, lambda: app.library.listed and says_thee())
         assert app.episode is not None and app.episode.id == "episode-0000"
-        assert _tree_episodes(app) == ["episode-0000"]
+        await wait_for(pilot, lambda: _tree_episodes(app) == ["episode-0000"])
         assert " thee " in screen_text(app)
         await wait_for(pilot, lambda: app.search_index is not None, timeout=30)

@@ -200,6 +200,44 @@ def test_a_cancelled_parallel_build_stops_its_workers(
     assert "Traceback" not in capfd.readouterr().err
 
 
+def test_a_big_build_commits_a_batch_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whoosh deletes its temporary posting runs only at a commit: a build commits every
+    ``BUILD_BATCH_EPISODES`` episodes, in parallel, and finds every episode at the end."""
+    monkeypatch.setattr(storage, "PARALLEL_FROM_EPISODES", 2)
+    monkeypatch.setattr(storage, "BUILD_BATCH_EPISODES", 2)
+    root = tmp_path / "library"
+    for number, word in enumerate(("alderfly", "bumblebee", "cicada", "damselfly", "earwig")):
+        (root / f"e{number}").mkdir(parents=True)
+        shutil.copy(NOTE, root / f"e{number}" / NOTE.name)
+        add_point(root / f"e{number}", word)
+    reported: list[tuple[int, int]] = []
+    library = Library.open(root)
+    with Unhurried.open(library, progress=lambda *done: reported.append(done)) as built:
+        assert reported == [(done, 5) for done in range(1, 6)]
+        generation = whoosh_index.open_dir(str(index_dir(built))).latest_generation()
+        assert generation == 3  # one commit per batch of two
+        for number, word in enumerate(("alderfly", "bumblebee", "cicada", "damselfly", "earwig")):
+            assert {hit.episode for hit in built.search(word).hits} == {f"e{number}"}
+
+
+def test_an_update_bigger_than_a_batch_builds_anew(
+    library_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new version changes every episode's fingerprint: the index is built again (in
+    batches, in parallel) rather than updated in one commit."""
+    with open_index(library_dir) as built:
+        old = index_dir(built)
+    add_point(library_dir / "first", "zanzibar")
+    add_point(library_dir / "second", "zanzibar")
+    monkeypatch.setattr(storage, "BUILD_BATCH_EPISODES", 1)
+    with open_index(library_dir) as updated:
+        assert index_dir(updated) != old and not old.exists()
+        assert set(updated.indexed) == {"first", "second"}
+        assert {hit.episode for hit in updated.search("zanzibar").hits} == {"first", "second"}
+
+
 def test_a_folder_just_built_is_never_stale(
     library_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -31,7 +31,7 @@ import secrets
 import shutil
 import tempfile
 import warnings
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -59,6 +59,10 @@ BUILD_LOCK = "EARMARK_BUILDING"  # in an index folder, held while it is built
 WRITE_LOCK = "MAIN_WRITELOCK"  # Whoosh's, held by a writer
 # A big first build runs in two processes, one index segment each.
 PARALLEL_FROM_EPISODES = 50
+# A build commits its segments every this many episodes. Whoosh's sorting pool writes each
+# posting to a temporary run file as a pickled tuple, ~57x the text, and deletes the runs only
+# when the segment is committed: 10,000 episodes in one commit needed over 60 GB of disk.
+BUILD_BATCH_EPISODES = 500
 WRITER_MEMORY_MB = 256
 # Every writer's: segments read in place (`index.search.segments`).
 WRITER_OPTIONS: dict[str, Any] = {"limitmb": WRITER_MEMORY_MB, "codec": InPlaceCodec()}
@@ -178,6 +182,10 @@ class _Updater:
         gone = [eid for eid in self.stamp.episodes if eid not in current]
         if not changed and not gone:
             return Opened(self.folder, self.stamp, self.ix, self.searcher)
+        if len(changed) > BUILD_BATCH_EPISODES:  # a new version changes every fingerprint
+            # Built anew: in batches and in two processes, where one update is one commit.
+            self.searcher.close()
+            return _build(self.library, self.folder, self.progress, None)
         try:
             writer = self.ix.writer(**WRITER_OPTIONS)
         except LockError:
@@ -220,7 +228,10 @@ def _build(library: Library, folder: Path, progress: Progress | None, notice: st
     try:
         ix = whoosh_index.create_in(str(path), schema())
         episode_ids = [info.id for info in library.infos]
-        _write(_writer(ix, len(episode_ids)), library, episode_ids, progress)
+        for start in range(0, len(episode_ids), BUILD_BATCH_EPISODES):
+            batch = episode_ids[start : start + BUILD_BATCH_EPISODES]
+            counted = _counted_from(start, len(episode_ids), progress)
+            _write(_writer(ix, len(batch)), library, batch, counted)
         searcher = open_searcher(ix)  # opened before anyone may remove the folder
         stamp = Stamp(directory, {info.id: info.fingerprint for info in library.infos})
         with switching(folder):
@@ -361,14 +372,20 @@ def _cancel(writer: Any) -> None:
 
 
 def _add_episodes(
-    writer: Any, library: Library, episode_ids: Iterable[str], progress: Progress | None
+    writer: Any, library: Library, episode_ids: list[str], progress: Progress | None
 ) -> None:
-    episode_ids = list(episode_ids)
     for done, episode_id in enumerate(episode_ids, 1):
         for document in documents(library.episode(episode_id)):
             writer.add_document(**document)
         if progress:
             progress(done, len(episode_ids))
+
+
+def _counted_from(start: int, total: int, progress: Progress | None) -> Progress | None:
+    """``progress`` told of a batch's episodes as of the whole build's ``total``."""
+    if progress is None:
+        return None
+    return lambda done, _batch: progress(start + done, total)
 
 
 def read_stamp(folder: Path) -> Stamp | None:

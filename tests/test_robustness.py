@@ -274,7 +274,7 @@ def test_a_full_disk_while_indexing_is_one_line_and_leaves_no_half_index(
     (line,) = capsys.readouterr().err.splitlines()
     assert line.startswith("earmark: ") and "No space left on device" in line
     assert _index_folders(earmark_home) == before
-    assert not list(earmark_home.glob("cache/search/*/*.tmp"))
+    assert not list(earmark_home.glob("cache/search/*/.*.part"))
     # Room again: indexing works, the lock was not left held.
     assert main(["search", "zanzibar" if when == "update" else "value function"]) == 0
     assert "no hits" not in capsys.readouterr().out

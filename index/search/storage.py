@@ -29,7 +29,6 @@ import os
 import re
 import secrets
 import shutil
-import tempfile
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -43,6 +42,7 @@ from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.reading import SegmentReader
 from whoosh.util.filelock import FileLock
 
+from index.files import write_whole
 from index.library import Library
 from index.model import ItemId
 from index.mortal import die_with_parent
@@ -397,15 +397,7 @@ def read_stamp(folder: Path) -> Stamp | None:
 
 def write_stamp(folder: Path, stamp: Stamp) -> None:
     """Replace the stamp at once; on a failure (a full disk) nothing of it stays behind."""
-    descriptor, name = tempfile.mkstemp(dir=folder, suffix=".tmp")
-    try:
-        with open(descriptor, "w", encoding="utf-8") as file:
-            file.write(stamp.to_json())
-        os.replace(name, folder / STAMP_FILE)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(name)
-        raise
+    write_whole(folder / STAMP_FILE, stamp.to_json().encode())
 
 
 def _remove_stale_folders(folder: Path) -> None:

@@ -147,7 +147,7 @@ def full_disk(work: Path, row: Row) -> None:
             if ran.status == 1:
                 if len(ran.err.splitlines()) != 1:
                     failed = f"not one line: {ran.err[:300]!r}"
-                elif _folders(home) or list(home.glob("cache/search/*/*.tmp")):
+                elif _folders(home) or list(home.glob("cache/search/*/.*.part")):
                     failed = f"left {[p.name for p in _folders(home)]}"
                 elif left := _left_behind(home):
                     failed = f"the room was not given back: {left[:3]} left"

@@ -583,6 +583,9 @@ async def test_a_big_library_fills_the_tree_and_marks_a_late_episode(
     async with app.run_test(size=(120, 40)) as pilot:
         tree = app.query_one(ChapterTree)
         await wait_for(pilot, lambda: len(tree.root.children) == 5)
+        lines = [tree.get_node_at_line(line) for line in range(tree.last_line + 1)]
+        listed = {node.data.episode for node in lines if node and node.data}
+        assert listed == {info.id for info in library.infos}  # each has its line
         app.go_to_chapter(last.id, 1)  # an episode added after the first paint
         await wait_for(
             pilot, lambda: tree.cursor_node is not None and tree.cursor_node.data.episode == last.id

@@ -9,11 +9,11 @@ from pathlib import Path
 from rich.cells import cell_len
 from rich.console import Console
 from rich.style import Style
-from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.widgets._footer import FooterKey
 
-from index.library import EpisodeInfo, Library
+from index.library import Library
+from tests.bench.tree_fill import TreeAlone
 from tests.waiting import wait_for
 from tui.app import EarmarkApp
 from tui.config import Config, Settings
@@ -184,26 +184,12 @@ def test_the_hint_that_unfolds_a_note_is_kept_whole(library: Library) -> None:
         assert all(cell_len(line.plain.rstrip()) <= width for line in lines)
 
 
-class _TreeApp(App[None]):
-    """A chapter tree alone, listing episodes without chapters."""
-
-    def __init__(self, titles: list[str]) -> None:
-        super().__init__()
-        self.infos = tuple(
-            EpisodeInfo(f"e{n}", title, None, None, None, "[]", 1, 0, (), "")
-            for n, title in enumerate(titles)
-        )
-
-    def compose(self) -> ComposeResult:
-        yield ChapterTree()
-
-
 async def test_the_tree_fits_the_widest_title_in_cells_up_to_its_cap() -> None:
     # Titles are measured longest first and no further than needed: a shorter title in a
     # wide script can still be the widest.
     titles = ["A plain-letter title", "日本語のとても長い題名です", "Short"]
     assert len(titles[1]) < len(titles[0]) < cell_len(titles[1])
-    app = _TreeApp(titles)
+    app = TreeAlone(titles)
     async with app.run_test(size=(80, 20)):
         tree = app.query_one(ChapterTree)
         tree.show_library(app.infos)
@@ -222,7 +208,7 @@ async def test_the_tree_measures_each_label_as_wide_as_it_draws_it() -> None:
         "Cafe\u0301 au lait",
         "A title far too long " * 3,
     ]
-    app = _TreeApp(titles)
+    app = TreeAlone(titles)
     async with app.run_test(size=(60, 12)) as pilot:
         tree = app.query_one(ChapterTree)
         tree.styles.width = 30
@@ -245,7 +231,7 @@ def test_the_characters_the_tree_counts_as_one_cell_are_one_cell_to_rich() -> No
 
 
 async def test_a_long_library_lists_a_screenful_before_the_first_paint() -> None:
-    app = _TreeApp([f"Episode {n}" for n in range(30)])
+    app = TreeAlone([f"Episode {n}" for n in range(30)])
     async with app.run_test(size=(60, 12)) as pilot:
         tree = app.query_one(ChapterTree)
         tree.show_library(app.infos)

@@ -208,7 +208,8 @@ def test_a_big_build_commits_a_batch_at_a_time(
     monkeypatch.setattr(storage, "PARALLEL_FROM_EPISODES", 2)
     monkeypatch.setattr(storage, "BUILD_BATCH_EPISODES", 2)
     root = tmp_path / "library"
-    for number, word in enumerate(("alderfly", "bumblebee", "cicada", "damselfly", "earwig")):
+    words = ("alderfly", "bumblebee", "cicada", "damselfly", "earwig")
+    for number, word in enumerate(words):
         (root / f"e{number}").mkdir(parents=True)
         shutil.copy(NOTE, root / f"e{number}" / NOTE.name)
         add_point(root / f"e{number}", word)
@@ -218,7 +219,7 @@ def test_a_big_build_commits_a_batch_at_a_time(
         assert reported == [(done, 5) for done in range(1, 6)]
         generation = whoosh_index.open_dir(str(index_dir(built))).latest_generation()
         assert generation == 3  # one commit per batch of two
-        for number, word in enumerate(("alderfly", "bumblebee", "cicada", "damselfly", "earwig")):
+        for number, word in enumerate(words):
             assert {hit.episode for hit in built.search(word).hits} == {f"e{number}"}
 
 

@@ -3,8 +3,8 @@ episodes past the first screenful (`ChapterTree._add_rest`), during which keys w
 
     python -m tests.bench.tree_fill [--episodes 10000] [--runs 3]
 
-The tree alone in an app at 120×40 (Pilot), given synthetic `EpisodeInfo`s of two chapters
-each, shown ``runs`` times; prints each run's milliseconds of CPU (process time).
+The tree alone in an app at 120×40 (Pilot), given synthetic `EpisodeInfo`s, shown ``runs``
+times; prints each run's milliseconds of CPU (process time).
 """
 
 from __future__ import annotations
@@ -18,35 +18,24 @@ from textual.app import App, ComposeResult
 from index.library import EpisodeInfo
 from tui.widgets.chapter_tree import ChapterTree
 
-CHAPTERS = '[[0,"Introduction",0,60],[1,"The conversation",60,3600]]'
 
+class TreeAlone(App[None]):
+    """A chapter tree alone in an app, and episodes without chapters for it to list."""
 
-def episodes(count: int) -> tuple[EpisodeInfo, ...]:
-    return tuple(
-        EpisodeInfo(
-            id=f"episode-{number}",
-            title=f"Episode {number}: a conversation about research",
-            show=None,
-            published=None,
-            duration=3600,
-            chapters_json=CHAPTERS,
-            turn_count=100,
-            note_count=0,
-            source_paths=(),
-            fingerprint="",
+    def __init__(self, titles: list[str]) -> None:
+        super().__init__()
+        self.infos = tuple(
+            EpisodeInfo(f"e{n}", title, None, None, None, "[]", 1, 0, (), "")
+            for n, title in enumerate(titles)
         )
-        for number in range(count)
-    )
 
-
-class _TreeAlone(App[None]):
     def compose(self) -> ComposeResult:
         yield ChapterTree()
 
 
 async def fill_times(count: int, runs: int) -> list[float]:
     """CPU seconds of each run's `_add_rest`."""
-    infos, spent = episodes(count), []
+    spent: list[float] = []
     add_rest = ChapterTree._add_rest
 
     def timed(tree: ChapterTree, rest: tuple[EpisodeInfo, ...]) -> None:
@@ -56,11 +45,11 @@ async def fill_times(count: int, runs: int) -> list[float]:
 
     ChapterTree._add_rest = timed  # type: ignore[method-assign]
     try:
-        app = _TreeAlone()
+        app = TreeAlone([f"Episode {number}: a conversation" for number in range(count)])
         async with app.run_test(size=(120, 40)) as pilot:
             tree = app.query_one(ChapterTree)
             for run in range(runs):
-                tree.show_library(infos)
+                tree.show_library(app.infos)
                 while len(spent) <= run:
                     await pilot.pause()
                 assert tree.last_line + 1 == count  # every episode has its line

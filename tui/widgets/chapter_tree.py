@@ -65,10 +65,9 @@ class ChapterTree(Tree[Place]):
         """The titles listed changed what width the tree needs (`fit_width`)."""
 
     def __init__(self, *, id: str | None = None) -> None:
-        # Set first, as the tree measures and invalidates while it is made. Cells, by node
-        # (`get_label_width`):
-        self._label_widths: dict[TreeNode[Place], int] = {}
-        self._adding_many = False  # `_invalidate` waits until they are all added
+        # Both set before Textual's __init__, which measures and invalidates already.
+        self._label_widths: dict[TreeNode[Place], int] = {}  # cells, by node
+        self._adding_many = False  # `_invalidate` waits until `_add_rest` has added them all
         super().__init__(Text("Library"), id=id)
         self.show_root = False
         self.guide_depth = 2
@@ -135,9 +134,9 @@ class ChapterTree(Tree[Place]):
             self.mark_current(*self._current)
 
     def _invalidate(self) -> None:
-        """Textual's tree drops its caches and asks for a layout at every node added: half of
-        adding a library of 10,000 episodes after the first paint (0.4 s, the keys waiting).
-        While `_add_rest` adds them, it does so once, at the end."""
+        """Textual's tree drops its caches and asks for a layout at every node added: a third
+        of adding 10,000 episodes after the first paint, while keys wait (`tests.bench.
+        tree_fill`: 239–390 ms of CPU, 151–257 without). `_add_rest` does it once, at the end."""
         if not self._adding_many:
             super()._invalidate()
 

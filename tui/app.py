@@ -181,6 +181,8 @@ class EarmarkApp(App[None]):
         self._position_timer: Timer | None = None
         self.search_index: SearchIndex | None = None
         self._problems_said = 0  # the library's problems notified so far
+        # Episodes the reading worker has parsed and not yet handed over: kept if it quits.
+        self._reads_held: tuple[Library, list[EpisodeRead]] | None = None
         self._tree_choice = PaneChoice(self.config.settings.tree)
         self._side_choice = PaneChoice(self.config.settings.side_pane)
         self._side_even_empty: str | None = None  # an episode with no notes, side pane asked for
@@ -743,6 +745,9 @@ class EarmarkApp(App[None]):
     async def on_unmount(self) -> None:
         await self.listening.stop()  # quitting: mpv ends with the reader
         if self.library.unread:  # quit while reading: what is read is not read again
+            if self._reads_held is not None and self._reads_held[0] is self.library:
+                # (a batch handed over a moment ago may be added again: the same entries)
+                self.library.add(*self._reads_held[1])
             self.library.save()
 
     # -- podcasts ------------------------------------------------------------------------------
@@ -900,6 +905,7 @@ class EarmarkApp(App[None]):
     def _read_library(self, library: Library, total: int) -> None:
         worker = get_current_worker()
         batch: list[EpisodeRead] = []
+        self._reads_held = (library, batch)
         sent = time.monotonic()
         for read in library.read_unread(stop=lambda: worker.is_cancelled):
             batch.append(read)
@@ -908,6 +914,7 @@ class EarmarkApp(App[None]):
                     return
                 self.call_from_thread(self._episodes_read, library, batch, total)
                 batch, sent = [], time.monotonic()
+                self._reads_held = (library, batch)
         if worker.is_cancelled:  # quitting: what was read is saved as the reader closes
             return
         self.call_from_thread(self._episodes_read, library, batch, total)

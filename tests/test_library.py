@@ -6,12 +6,13 @@ from pathlib import Path
 
 import pytest
 
+import index
 import index.formats
 import index.library.episodes
 from index.errors import EarmarkError
 from index.formats import parse_file
 from index.library import Library, list_folders
-from index.library.cache import EpisodeCache
+from index.library.cache import EpisodeCache, code_files
 from index.paths import cache_dir
 from tests.seeds import DEFAULT_EPISODE_DIR, with_an_unreadable_episode
 
@@ -138,6 +139,20 @@ def test_changed_source_is_parsed_again(episode_copy: Path, parse_counter: list[
     library = Library.open(episode_copy.parent)
     assert thread in parse_counter
     assert any("7M views" in n.text for n in library.episodes[0].notes)
+
+
+def test_the_cache_is_of_this_version_of_every_module_below_the_ui() -> None:
+    """An entry's fingerprint hashes every module of `index` (a new parser or linker reads
+    every episode again): the parsers and the linking are rooms of their own beside the
+    cache's, and were left out once."""
+    package = Path(index.__file__).parent
+    hashed = {path.relative_to(package).as_posix() for path in code_files()}
+    assert {
+        "analysis.py",
+        "formats/transcript_page.py",
+        "library/episodes.py",
+        "linking/related.py",
+    } <= hashed
 
 
 def test_damaged_cache_is_ignored(episode_copy: Path, earmark_home: Path) -> None:

@@ -23,17 +23,23 @@ from typing import Any
 from index.files import write_whole
 from index.model import Episode
 
+# `index`, this module's package's package: everything below the UI.
+_CODE = Path(__file__).resolve().parents[1]
+
 
 @cache
 def code_fingerprint() -> str:
     """A hash of every module of `index`: any of them may decide what parsing and linking
     return, and a hand-kept list of them missed new helper modules."""
-    package = Path(__file__).resolve().parent
     digest = hashlib.sha256()
-    for file in sorted(package.rglob("*.py")):
-        digest.update(str(file.relative_to(package)).encode())
+    for file in code_files():
+        digest.update(str(file.relative_to(_CODE)).encode())
         digest.update(file.read_bytes())
     return digest.hexdigest()[:16]
+
+
+def code_files() -> list[Path]:
+    return sorted(_CODE.rglob("*.py"))
 
 
 def fingerprint(episode_id: str, files: tuple[str, ...]) -> str:

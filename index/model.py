@@ -198,6 +198,10 @@ class Episode(Pickled):
     notes: tuple[Note, ...] = field(default=())
     # What plays it: an audio or video file's absolute path, or an http(s) URL (`index.player`).
     audio: str | None = None
+    # False while its notes' `related` is not worked out yet: a new library's episodes are
+    # parsed first, their notes placed after (`index.library`); an episode is placed before
+    # anything is shown or indexed from it.
+    notes_placed: bool = True
 
     def find_turn(self, index: int) -> Turn | None:
         """The turn at ``index``; None when the transcript has no such turn (any more)."""

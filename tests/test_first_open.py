@@ -3,6 +3,7 @@ worker, saying how far it is; the tree lists episodes as they arrive; search wai
 
 from __future__ import annotations
 
+import pickle
 import shutil
 import threading
 import time
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+import index.library.episodes as episodes
 import index.library.parallel as parallel
 import tui.app
 from index.library import Library, Listing, list_folders
@@ -66,11 +68,11 @@ def held(monkeypatch: pytest.MonkeyPatch) -> Iterator[Held]:
     held = Held()
     read = parallel._read
 
-    def held_read(folder, episode_fingerprint, store):
+    def held_read(folder, episode_fingerprint, store, place=True):
         if threading.current_thread() is not threading.main_thread():
             held.started.append(folder.id)
             held.wait()
-        return read(folder, episode_fingerprint, store)
+        return read(folder, episode_fingerprint, store, place)
 
     monkeypatch.setattr(parallel, "_read", held_read)
     yield held
@@ -132,6 +134,36 @@ async def test_the_tree_lists_each_episode_in_its_place_as_it_arrives(
         assert _tree_episodes(app) == EPISODES
         await pilot.pause()
         assert tree.cursor_node is at
+
+
+async def test_the_notes_are_placed_once_every_episode_is_read(
+    library_dir: Path, held: Held, earmark_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two passes: the tree is whole before any note is placed (two thirds of the work), the
+    line says what it does next, and search waits for both."""
+    placing = threading.Event()
+    place_cached = episodes.place_cached
+
+    def held_place(folder, episode_fingerprint, store):
+        placing.wait(timeout=30)
+        return place_cached(folder, episode_fingerprint, store)
+
+    monkeypatch.setattr(episodes, "place_cached", held_place)
+    app = EarmarkApp(Library.open(library_dir, later=True))
+    async with app.run_test(size=(120, 40)) as pilot:
+        held.let_all_through()
+        await wait_for(pilot, lambda: "Placing notes: 0 of 3 episodes" in screen_text(app))
+        assert _tree_episodes(app) == EPISODES
+        await pilot.press("slash")
+        await wait_for(pilot, lambda: "Search starts once the notes are placed" in screen_text(app))
+        assert app.search_index is None
+        placing.set()
+        await wait_for(pilot, lambda: not app.query(LibraryProgress), timeout=30)
+        await wait_for(pilot, lambda: app.search_index is not None, timeout=60)
+    entries = (earmark_home / "cache").rglob("*.pickle")
+    cached = [pickle.loads(path.read_bytes()) for path in entries]
+    placed = [entry[1].notes_placed for entry in cached if isinstance(entry, tuple)]
+    assert placed == [True] * len(EPISODES)
 
 
 async def test_quitting_while_reading_leaves_the_cache_whole(

@@ -253,6 +253,45 @@ def test_new_episodes_parsed_in_worker_processes_are_those_parsed_here(
     assert pooled.episode("episode-0001") == here.episode("episode-0001")
 
 
+@pytest.mark.cold
+def test_a_library_read_in_two_passes_places_its_notes_after(
+    tmp_path: Path, two_episodes_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reader's way with a new library: every episode parsed with its notes left, then
+    the notes placed, in worker processes as at scale: the episodes read in one pass."""
+    import index.library.parallel as parallel
+
+    one_pass = Library.open(two_episodes_dir, cache=EpisodeCache(tmp_path / "one"))
+    store = EpisodeCache(tmp_path / "two")
+    library = Library.open(two_episodes_dir, cache=store, later=True)
+    monkeypatch.setattr(parallel, "POOL_FROM_BYTES", 0)
+    reads = list(library.read_unread(place=False))
+    library.add(*reads)
+    cached = {read.key: read.info.fingerprint for read in reads if read.info}
+    assert len(cached) == 2
+    assert not any(store.episode(key, found).notes_placed for key, found in cached.items())
+    assert list(library.place_notes(cached)) == list(cached)
+    assert all(store.episode(key, found).notes_placed for key, found in cached.items())
+    for info in library.infos:
+        episode = library.episode(info.id)
+        assert episode == one_pass.episode(info.id)
+        assert any(note.related for note in episode.notes)
+
+
+@pytest.mark.cold
+def test_an_episode_asked_for_before_its_notes_are_placed_is_placed_then(
+    tmp_path: Path, two_episodes_dir: Path
+) -> None:
+    store = EpisodeCache(tmp_path / "cache")
+    library = Library.open(two_episodes_dir, cache=store, later=True)
+    (read, *_) = reads = list(library.read_unread(place=False))
+    library.add(*reads)
+    assert read.info is not None
+    episode = library.episode(read.info.id)
+    assert episode.notes_placed and any(note.related for note in episode.notes)
+    assert store.episode(read.key, read.info.fingerprint) == episode  # kept placed
+
+
 def test_a_library_opened_for_later_parses_only_what_it_is_asked(
     tmp_path: Path, two_episodes_dir: Path, parse_counter: list[Path]
 ) -> None:

@@ -903,12 +903,17 @@ class EarmarkApp(App[None]):
 
     @work(thread=True, exclusive=True, group="library")
     def _read_library(self, library: Library, total: int) -> None:
+        """Every episode parsed first, so that the tree is whole sooner, then their notes
+        placed (two thirds of the work); an episode opened meanwhile is placed as it opens."""
         worker = get_current_worker()
         batch: list[EpisodeRead] = []
         self._reads_held = (library, batch)
+        parsed: list[str] = []  # the keys of the episodes parsed, their notes not placed
         sent = time.monotonic()
-        for read in library.read_unread(stop=lambda: worker.is_cancelled):
-            batch.append(read)
+        for episode_read in library.read_unread(stop=lambda: worker.is_cancelled, place=False):
+            batch.append(episode_read)
+            if episode_read.info is not None:
+                parsed.append(episode_read.key)
             if time.monotonic() - sent >= READ_SHOWN_EVERY:
                 if worker.is_cancelled:
                     return
@@ -919,6 +924,16 @@ class EarmarkApp(App[None]):
             return
         self.call_from_thread(self._episodes_read, library, batch, total)
         library.save()  # every result is in (the call above waited for it)
+        self.call_from_thread(self._placing_notes, library, 0, len(parsed))
+        placing = library.place_notes(parsed, stop=lambda: worker.is_cancelled)
+        for done, _ in enumerate(placing, start=1):
+            if time.monotonic() - sent >= READ_SHOWN_EVERY:
+                if worker.is_cancelled:
+                    return
+                self.call_from_thread(self._placing_notes, library, done, len(parsed))
+                sent = time.monotonic()
+        if worker.is_cancelled:  # quitting: the rest are placed when they are first opened
+            return
         self.call_from_thread(self._library_read, library)
 
     def _episodes_read(self, library: Library, reads: list[EpisodeRead], total: int) -> None:
@@ -930,6 +945,19 @@ class EarmarkApp(App[None]):
             self.query_one(ChapterTree).add_episodes(library.infos)
             self._say_reading(total - len(library.unread), total)
         self._say_problems(problem for read in reads for problem in read.problems)
+
+    def _placing_notes(self, library: Library, done: int, total: int) -> None:
+        if library is not self.library:
+            return
+        with suppress(NoMatches):  # the reader is closing
+            progress = self.query_one(LibraryProgress)
+            if not progress.placing:
+                progress.start_placing(total)
+            progress.show(done)
+            self.query_one(SearchPanel).index_waiting(
+                f"Search starts once the notes are placed ({done:,} of "
+                f"{counted(total, 'episode')}) and your library is indexed"
+            )
 
     def _library_read(self, library: Library) -> None:
         if library is not self.library:

@@ -20,7 +20,7 @@ import os
 import re
 import unicodedata
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -185,7 +185,8 @@ class Library:
 
     Opened with ``later=True``, the episodes the cache does not have are left `unread`: the
     reader parses the one it shows (`read`) and the rest in a worker (`read_unread`, whose
-    results `add` takes in, on the thread that uses the library), then `save`s the manifest.
+    results `add` takes in, on the thread that uses the library), then `save`s the manifest;
+    it reads them without placing their notes, and places those next (`place_notes`).
     """
 
     def __init__(self, root: Path, store: EpisodeCache) -> None:
@@ -333,14 +334,29 @@ class Library:
                     self._update()
                 return
 
-    def read_unread(self, stop: Callable[[], bool] | None = None) -> Iterator[EpisodeRead]:
+    def read_unread(
+        self, stop: Callable[[], bool] | None = None, *, place: bool = True
+    ) -> Iterator[EpisodeRead]:
         """Parse the unread episodes, in library order, each into the cache: in worker
         processes when there is enough to read (`index.library.parallel`). Nothing here changes
         the library, so it may run in a thread while the library is used: `add` each result.
-        ``stop()`` true ends it after the episodes being parsed."""
+        ``stop()`` true ends it after the episodes being parsed. Not ``place``: their notes are
+        left for `place_notes` (or for `episode`, when one is asked for first)."""
         from index.library.parallel import read_folders
 
-        return read_folders(self._unread_folders(), self._store, stop or (lambda: False))
+        folders = self._unread_folders()
+        return read_folders(folders, self._store, stop or (lambda: False), place=place)
+
+    def place_notes(
+        self, keys: Collection[str], stop: Callable[[], bool] | None = None
+    ) -> Iterator[str]:
+        """Place the notes of the episodes read with ``keys`` (`EpisodeRead.key`) that
+        `read_unread` left unplaced, in the cache, as it reads them; each key when done. Like
+        `read_unread`, it changes nothing in the library and may run in a thread."""
+        from index.library.parallel import place_folders
+
+        folders = [(folder, found) for folder, found in self._found if folder.key in keys]
+        return place_folders(folders, self._store, stop or (lambda: False))
 
     def _unread_folders(self) -> list[tuple[_Folder, str]]:
         return [(folder, found) for folder, found in self._found if folder.key not in self._read]
@@ -408,6 +424,9 @@ class Library:
             if episode is None:
                 raise EarmarkError(f"{folder.files[0]}: episode {episode_id} can no longer be read")
             self._store.save_episode(folder.key, info.fingerprint, episode)
+        elif not episode.notes_placed:  # read, its notes not placed yet (`place_notes`)
+            episode = placed(episode)
+            self._store.save_episode(folder.key, info.fingerprint, episode)
         self._keep(episode)
         return episode
 
@@ -437,11 +456,12 @@ def _manifest_info(entry: object) -> EpisodeInfo | None:
 
 
 def read_folder(
-    folder: _Folder, episode_fingerprint: str, store: EpisodeCache
+    folder: _Folder, episode_fingerprint: str, store: EpisodeCache, place: bool = True
 ) -> tuple[EpisodeRead, Episode | None]:
-    """Parse one episode folder into the cache; what it gave, and the episode."""
+    """Parse one episode folder into the cache (its notes placed unless not ``place``); what it
+    gave, and the episode."""
     problems: list[str] = []
-    episode = _load_episode(folder, problems)
+    episode = _load_episode(folder, problems, place=place)
     if episode is None:
         return EpisodeRead(folder.key, None, tuple(problems)), None
     store.save_episode(folder.key, episode_fingerprint, episode)
@@ -571,8 +591,9 @@ def _unique_ids(folders: list[_Folder]) -> list[_Folder]:
     return unique
 
 
-def _load_episode(folder: _Folder, problems: list[str]) -> Episode | None:
-    """Parse the folder's files and merge them; ``None`` when not one of them could be read."""
+def _load_episode(folder: _Folder, problems: list[str], *, place: bool = True) -> Episode | None:
+    """Parse the folder's files and merge them, its notes placed unless not ``place``; ``None``
+    when not one of them could be read."""
     # The parsers and episode.toml's reader load only when a file must be parsed.
     from index.formats import parse_file
     from index.library.settings import EpisodeSettings, read_settings
@@ -592,14 +613,30 @@ def _load_episode(folder: _Folder, problems: list[str]) -> Episode | None:
     if not documents:
         return None
     episode = assemble(folder.id, documents, settings, problems)
-    # Imported here: linking needs the stemmer (from Whoosh), which a warm start never touches.
-    from index.linking import link_notes
-
     if settings_file is not None:
         media = tuple(map(Path, folder.media))
         audio = episode_audio(settings_file, settings.audio, media, problems)
         episode = replace(episode, audio=audio)
-    return sanitized(link_notes(episode))  # episode.toml's values, names derived from files
+    episode = sanitized(episode)  # episode.toml's values, names derived from files
+    return placed(episode) if place else episode
+
+
+def placed(episode: Episode) -> Episode:
+    """The episode with its notes placed (`index.linking`): two thirds of reading a new one."""
+    if episode.notes_placed:
+        return episode
+    # Imported here: linking needs the stemmer (from Whoosh), which a warm start never touches.
+    from index.linking import link_notes
+
+    return sanitized(replace(link_notes(episode), notes_placed=True))  # the links' words too
+
+
+def place_cached(folder: _Folder, episode_fingerprint: str, store: EpisodeCache) -> str:
+    """The cached episode of ``folder`` with its notes placed, if they were not; its key."""
+    episode = store.episode(folder.key, episode_fingerprint)
+    if episode is not None and not episode.notes_placed:
+        store.save_episode(folder.key, episode_fingerprint, placed(episode))
+    return folder.key
 
 
 def assemble(
@@ -649,6 +686,7 @@ def assemble(
         chapters=tuple(chapters),
         turns=tuple(turns),
         notes=tuple(_qualified_notes(episode_id, documents)),
+        notes_placed=False,
     )
 
 

@@ -10,7 +10,9 @@ the parsers' imports (~0.3 s each), more than a few episodes take to parse.
 Workers are *spawned*, never forked: the reader asks from a thread, and a fork copies whatever
 lock another thread holds at that moment. At most `IN_FLIGHT_PER_WORKER` episodes per worker are
 asked for at once, so a stop takes effect after the episodes being parsed, and results come
-back in library order.
+back in library order. The reader reads a new library in two passes, the same way: every
+episode parsed (`read_folders` with ``place=False``: its tree is then whole), then their notes
+placed (`place_folders`), two thirds of the work.
 """
 
 from __future__ import annotations
@@ -21,8 +23,9 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import suppress
+from functools import partial
 from multiprocessing import resource_tracker
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from index.library.cache import EpisodeCache
 from index.mortal import die_with_parent
@@ -34,17 +37,41 @@ if TYPE_CHECKING:
 POOL_FROM_BYTES = 2_000_000
 IN_FLIGHT_PER_WORKER = 2
 
+T = TypeVar("T")
+
 
 def read_folders(
-    folders: list[tuple[_Folder, str]], store: EpisodeCache, stop: Callable[[], bool]
+    folders: list[tuple[_Folder, str]],
+    store: EpisodeCache,
+    stop: Callable[[], bool],
+    place: bool = True,
 ) -> Iterator[EpisodeRead]:
-    """Each folder (with its fingerprint) parsed into ``store``, in order; ``stop()`` true ends
-    it after the episodes being parsed."""
+    """Each folder (with its fingerprint) parsed into ``store``, in order, its notes placed
+    unless not ``place``; ``stop()`` true ends it after the episodes being parsed."""
+    return _each(partial(_read, place=place), folders, store, stop)
+
+
+def place_folders(
+    folders: list[tuple[_Folder, str]], store: EpisodeCache, stop: Callable[[], bool]
+) -> Iterator[str]:
+    """The notes of each folder's episode in ``store`` placed, in order (`read_folders` with
+    ``place=False`` left them): each folder's key when done."""
+    from index.library.episodes import place_cached
+
+    return _each(place_cached, folders, store, stop)
+
+
+def _each(
+    job: Callable[[_Folder, str, EpisodeCache], T],
+    folders: list[tuple[_Folder, str]],
+    store: EpisodeCache,
+    stop: Callable[[], bool],
+) -> Iterator[T]:
+    """``job`` done for each folder, in this process or on every core; its results in order."""
     workers = _workers(folders)
     if workers < 2:
-        yield from _in_this_process(folders, store, stop)
-    else:
-        yield from _in_workers(folders, store, stop, workers)
+        return _in_this_process(job, folders, store, stop)
+    return _in_workers(job, folders, store, stop, workers)
 
 
 def prepare(folders: list[tuple[_Folder, str]] | None) -> None:
@@ -63,30 +90,34 @@ def _workers(folders: list[tuple[_Folder, str]]) -> int:
 
 
 def _in_this_process(
-    folders: list[tuple[_Folder, str]], store: EpisodeCache, stop: Callable[[], bool]
-) -> Iterator[EpisodeRead]:
+    job: Callable[[_Folder, str, EpisodeCache], T],
+    folders: list[tuple[_Folder, str]],
+    store: EpisodeCache,
+    stop: Callable[[], bool],
+) -> Iterator[T]:
     for folder, episode_fingerprint in folders:
         if stop():
             return
-        yield _read(folder, episode_fingerprint, store)
+        yield job(folder, episode_fingerprint, store)
 
 
 def _in_workers(
+    job: Callable[[_Folder, str, EpisodeCache], T],
     folders: list[tuple[_Folder, str]],
     store: EpisodeCache,
     stop: Callable[[], bool],
     workers: int,
-) -> Iterator[EpisodeRead]:
+) -> Iterator[T]:
     context = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=die_with_parent)
-    waiting: deque[Future[EpisodeRead]] = deque()
-    to_read = iter(folders)
+    waiting: deque[Future[T]] = deque()
+    to_do = iter(folders)
     try:
         while True:
             while not stop() and len(waiting) < workers * IN_FLIGHT_PER_WORKER:
-                if (job := next(to_read, None)) is None:
+                if (folder := next(to_do, None)) is None:
                     break
-                waiting.append(pool.submit(_read, *job, store))
+                waiting.append(pool.submit(job, *folder, store))
             if not waiting or stop():
                 return
             yield waiting.popleft().result()
@@ -95,10 +126,12 @@ def _in_workers(
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _read(folder: _Folder, episode_fingerprint: str, store: EpisodeCache) -> EpisodeRead:
+def _read(
+    folder: _Folder, episode_fingerprint: str, store: EpisodeCache, place: bool = True
+) -> EpisodeRead:
     from index.library.episodes import read_folder
 
-    read, _ = read_folder(folder, episode_fingerprint, store)
+    read, _ = read_folder(folder, episode_fingerprint, store, place)
     return read
 
 

@@ -1,5 +1,6 @@
 """The line above the status line while a new library's episodes are read after the first paint:
-what is being done, how far it is, and a bar. The app removes it once every episode is read."""
+what is being done (reading the episodes, then placing their notes), how far it is, and a bar.
+The app removes it once both are done."""
 
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ class LibraryProgress(Horizontal):
         super().__init__(id=id)
         self.total = total
         self.done = 0
+        self.placing = False  # reading the episodes, then placing their notes
 
     def compose(self) -> ComposeResult:
         yield Static(self.describe())
@@ -43,5 +45,13 @@ class LibraryProgress(Horizontal):
         self.query_one(Static).update(self.describe())
         self.query_one(ProgressBar).update(progress=done)
 
+    def start_placing(self, total: int) -> None:
+        """The episodes are read: their notes are placed next, ``total`` of them."""
+        self.placing, self.total = True, total
+        self.query_one(ProgressBar).update(total=total, progress=0)
+        self.show(0)
+
     def describe(self) -> str:
+        if self.placing:
+            return f"Placing notes: {self.done:,} of {counted(self.total, 'episode')}"
         return f"Reading your library: {self.done:,} of {counted(self.total, 'new episode')}"

@@ -79,9 +79,13 @@ STATUS_PADDING = 2
 POSITION_SAVE_DELAY = 0.5
 # Finding every hit of the lit query in one episode, for n/N: not a keystroke's search.
 MATCHES_TIME_LIMIT = 5.0
-# While a new library is read: how often the tree and the progress line take in what arrived,
-# and how many of the problems found are notified one by one.
+# While a new library is read: how often the progress line says how far it is, and how many of
+# the problems found are notified one by one. The library and its tree take in what arrived as
+# often up to LISTED_EVERY_FROM new episodes, less often in proportion past it: each time goes
+# over the whole library, and at 10,000 episodes every quarter second the reader's own work
+# held its parsing workers back by a third.
 READ_SHOWN_EVERY = 0.25
+LISTED_EVERY_FROM = 1_000
 PROBLEMS_SHOWN = 3
 
 
@@ -909,20 +913,27 @@ class EarmarkApp(App[None]):
         batch: list[EpisodeRead] = []
         self._reads_held = (library, batch)
         parsed: list[str] = []  # the keys of the episodes parsed, their notes not placed
-        sent = time.monotonic()
-        for episode_read in library.read_unread(stop=lambda: worker.is_cancelled, place=False):
+        listed_every = READ_SHOWN_EVERY * max(1.0, total / LISTED_EVERY_FROM)
+        listed = sent = time.monotonic()
+        reads = library.read_unread(stop=lambda: worker.is_cancelled, place=False)
+        for done, episode_read in enumerate(reads, start=1):
             batch.append(episode_read)
             if episode_read.info is not None:
                 parsed.append(episode_read.key)
-            if time.monotonic() - sent >= READ_SHOWN_EVERY:
-                if worker.is_cancelled:
-                    return
-                self.call_from_thread(self._episodes_read, library, batch, total)
-                batch, sent = [], time.monotonic()
+            if (now := time.monotonic()) - sent < READ_SHOWN_EVERY:
+                continue
+            if worker.is_cancelled:
+                return
+            if now - listed >= listed_every:
+                self.call_from_thread(self._episodes_read, library, batch, done, total)
+                batch, listed = [], now
                 self._reads_held = (library, batch)
+            else:
+                self.call_from_thread(self._show_reading, library, done, total)
+            sent = now
         if worker.is_cancelled:  # quitting: what was read is saved as the reader closes
             return
-        self.call_from_thread(self._episodes_read, library, batch, total)
+        self.call_from_thread(self._episodes_read, library, batch, total, total)
         library.save()  # every result is in (the call above waited for it)
         self.call_from_thread(self._placing_notes, library, 0, len(parsed))
         placing = library.place_notes(parsed, stop=lambda: worker.is_cancelled)
@@ -936,15 +947,23 @@ class EarmarkApp(App[None]):
             return
         self.call_from_thread(self._library_read, library)
 
-    def _episodes_read(self, library: Library, reads: list[EpisodeRead], total: int) -> None:
+    def _episodes_read(
+        self, library: Library, reads: list[EpisodeRead], done: int, total: int
+    ) -> None:
         if library is not self.library:  # read again meanwhile (a feed brought episodes in)
             return
         library.add(*reads)
         with suppress(NoMatches):  # the reader is closing
-            self.query_one(LibraryProgress).show(total - len(library.unread))
             self.query_one(ChapterTree).add_episodes(library.infos)
-            self._say_reading(total - len(library.unread), total)
+        self._show_reading(library, done, total)
         self._say_problems(problem for read in reads for problem in read.problems)
+
+    def _show_reading(self, library: Library, done: int, total: int) -> None:
+        if library is not self.library:
+            return
+        with suppress(NoMatches):  # the reader is closing
+            self.query_one(LibraryProgress).show(done)
+            self._say_reading(done, total)
 
     def _placing_notes(self, library: Library, done: int, total: int) -> None:
         if library is not self.library:

@@ -4,12 +4,13 @@ their files say, and small inputs for each variant the parsers promise to read."
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from index.errors import FormatError
-from index.formats import REGISTRY, Format, detect, parse_file
+from index.formats import FORMATS, REGISTRY, Format, candidates, detect, parse_file
 from index.formats.source import read_source
 from index.model import Document
 from tests.seeds import FORMAT_EXAMPLES, FORMAT_EXAMPLES_DIR
@@ -49,6 +50,23 @@ def test_every_registered_format_is_recognised_from_its_example(entry: Format) -
         document, _ = parse_file(example, entry.name)
     assert document.format == entry.name
     assert document.turns or document.chapters or document.notes
+
+
+def test_a_file_the_sure_format_refuses_goes_to_the_next_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The bundled transcript page is one the transcript page's sniffer is sure of: the other
+    sniffers are asked only once its parser refuses it, and the next one reads it."""
+    example = REPOSITORY / FORMATS["transcript-page"].example
+
+    def refusing(path: Path, source: object = None) -> Document:
+        raise FormatError(path, None, "refused")
+
+    refused = replace(FORMATS["transcript-page"], parse=refusing)
+    monkeypatch.setitem(FORMATS, "transcript-page", refused)
+    assert candidates(read_source(example), sure_first=True) == [refused]
+    document, _ = parse_file(example)
+    assert document.format == "chapter-list"
 
 
 def test_every_podcast_namespace_example_is_a_registered_example() -> None:

@@ -16,7 +16,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from index.errors import FormatError
-from index.formats import FORMATS, ParserFailure, parse_file
+from index.formats import FORMATS, SNIFF_CHARS, SURE, ParserFailure, candidates, parse_file
+from index.formats.source import read_source
 from index.library.settings import read_settings
 from index.model import Document
 from tests.seeds import FORMAT_EXAMPLES, SEED_FILES
@@ -145,6 +146,26 @@ def _write(path: Path, text: str) -> Path:
 @example(text="---\n" + "[" * 2000 + "\n---\n- x")
 def test_any_text(tmp_path: Path, format_name: str | None, text: str) -> None:
     _parses_or_format_error(_write(tmp_path / "doc.txt", text), format_name)
+
+
+@SETTINGS
+@given(text=documents)
+@example(text="".join(f"Ann Lee 00:0{n}:00\nx\n" for n in range(6)) + "Section titled “A”")
+def test_the_format_sure_of_a_text_is_the_one_ranked_first(tmp_path: Path, text: str) -> None:
+    """Every sniffer says 0..1, so one sure of the text (1), asked in order of priority, is the
+    one the whole ranking puts first: `parse_file` stops sniffing there."""
+    try:
+        source = read_source(_write(tmp_path / "doc.txt", text))
+    except FormatError:  # empty
+        return
+    head = source.text[:SNIFF_CHARS]
+    assert all(0 <= entry.sniff(head) <= SURE for entry in FORMATS.values())
+    try:
+        ranked = candidates(source)
+    except FormatError:  # no format thinks it can read it
+        return
+    sure = candidates(source, sure_first=True)
+    assert sure == ranked or sure == ranked[:1]
 
 
 @pytest.mark.parametrize("format_name", [*FORMATS, None])

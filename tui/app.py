@@ -31,7 +31,7 @@ from textual.geometry import Size
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Header, Static
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from index.errors import EarmarkError
 from index.library import EpisodeRead, Library, Listing, list_folders
@@ -910,42 +910,55 @@ class EarmarkApp(App[None]):
         """Every episode parsed first, so that the tree is whole sooner, then their notes
         placed (two thirds of the work); an episode opened meanwhile is placed as it opens."""
         worker = get_current_worker()
+        parsed = self._parse_unread(library, total, worker)
+        if parsed is None or not self._place_notes(library, parsed, worker):
+            return  # quitting
+        self.call_from_thread(self._library_read, library)
+
+    def _parse_unread(self, library: Library, total: int, worker: Worker) -> list[str] | None:
+        """The keys of the episodes parsed, their notes not placed; None if the reader quit
+        meanwhile (what was read is saved as it closes)."""
         batch: list[EpisodeRead] = []
         self._reads_held = (library, batch)
-        parsed: list[str] = []  # the keys of the episodes parsed, their notes not placed
+        parsed: list[str] = []
         listed_every = READ_SHOWN_EVERY * max(1.0, total / LISTED_EVERY_FROM)
-        listed = sent = time.monotonic()
+        listed = shown = time.monotonic()
         reads = library.read_unread(stop=lambda: worker.is_cancelled, place=False)
         for done, episode_read in enumerate(reads, start=1):
             batch.append(episode_read)
             if episode_read.info is not None:
                 parsed.append(episode_read.key)
-            if (now := time.monotonic()) - sent < READ_SHOWN_EVERY:
+            if (now := time.monotonic()) - shown < READ_SHOWN_EVERY:
                 continue
             if worker.is_cancelled:
-                return
+                return None
             if now - listed >= listed_every:
                 self.call_from_thread(self._episodes_read, library, batch, done, total)
                 batch, listed = [], now
                 self._reads_held = (library, batch)
             else:
                 self.call_from_thread(self._show_reading, library, done, total)
-            sent = now
-        if worker.is_cancelled:  # quitting: what was read is saved as the reader closes
-            return
+            shown = now
+        if worker.is_cancelled:
+            return None
         self.call_from_thread(self._episodes_read, library, batch, total, total)
         library.save()  # every result is in (the call above waited for it)
+        return parsed
+
+    def _place_notes(self, library: Library, parsed: list[str], worker: Worker) -> bool:
+        """Whether every parsed episode's notes were placed; if the reader quit first, the
+        rest are placed when they are first asked for."""
         self.call_from_thread(self._placing_notes, library, 0, len(parsed))
+        shown = time.monotonic()
         placing = library.place_notes(parsed, stop=lambda: worker.is_cancelled)
         for done, _ in enumerate(placing, start=1):
-            if time.monotonic() - sent >= READ_SHOWN_EVERY:
-                if worker.is_cancelled:
-                    return
-                self.call_from_thread(self._placing_notes, library, done, len(parsed))
-                sent = time.monotonic()
-        if worker.is_cancelled:  # quitting: the rest are placed when they are first opened
-            return
-        self.call_from_thread(self._library_read, library)
+            if (now := time.monotonic()) - shown < READ_SHOWN_EVERY:
+                continue
+            if worker.is_cancelled:
+                return False
+            self.call_from_thread(self._placing_notes, library, done, len(parsed))
+            shown = now
+        return not worker.is_cancelled
 
     def _episodes_read(
         self, library: Library, reads: list[EpisodeRead], done: int, total: int

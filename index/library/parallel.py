@@ -30,30 +30,30 @@ from typing import TYPE_CHECKING, TypeVar
 from index.library.cache import EpisodeCache
 from index.mortal import die_with_parent
 
+T = TypeVar("T")
+
 if TYPE_CHECKING:
     from index.library.episodes import EpisodeRead, _Folder
+
+    # Episode folders with their fingerprints; what is done to one in a worker.
+    Folders = list[tuple[_Folder, str]]
+    Job = Callable[[_Folder, str, EpisodeCache], T]
+    Stop = Callable[[], bool]
 
 # ~20 episodes of a podcast transcript with notes: 2-3 s of parsing on one core.
 POOL_FROM_BYTES = 2_000_000
 IN_FLIGHT_PER_WORKER = 2
 
-T = TypeVar("T")
-
 
 def read_folders(
-    folders: list[tuple[_Folder, str]],
-    store: EpisodeCache,
-    stop: Callable[[], bool],
-    place: bool = True,
+    folders: Folders, store: EpisodeCache, stop: Stop, place: bool = True
 ) -> Iterator[EpisodeRead]:
     """Each folder (with its fingerprint) parsed into ``store``, in order, its notes placed
     unless not ``place``; ``stop()`` true ends it after the episodes being parsed."""
     return _each(partial(_read, place=place), folders, store, stop)
 
 
-def place_folders(
-    folders: list[tuple[_Folder, str]], store: EpisodeCache, stop: Callable[[], bool]
-) -> Iterator[str]:
+def place_folders(folders: Folders, store: EpisodeCache, stop: Stop) -> Iterator[str]:
     """The notes of each folder's episode in ``store`` placed, in order (`read_folders` with
     ``place=False`` left them): each folder's key when done."""
     from index.library.episodes import place_cached
@@ -61,12 +61,7 @@ def place_folders(
     return _each(place_cached, folders, store, stop)
 
 
-def _each(
-    job: Callable[[_Folder, str, EpisodeCache], T],
-    folders: list[tuple[_Folder, str]],
-    store: EpisodeCache,
-    stop: Callable[[], bool],
-) -> Iterator[T]:
+def _each(job: Job[T], folders: Folders, store: EpisodeCache, stop: Stop) -> Iterator[T]:
     """``job`` done for each folder, in this process or on every core; its results in order."""
     workers = _workers(folders)
     if workers < 2:
@@ -74,7 +69,7 @@ def _each(
     return _in_workers(job, folders, store, stop, workers)
 
 
-def prepare(folders: list[tuple[_Folder, str]] | None) -> None:
+def prepare(folders: Folders | None) -> None:
     """Start multiprocessing's resource tracker now if reading ``folders`` will need workers
     (None: the folders are not listed yet, and any reading may). Started with the first worker,
     it is handed this process's stderr, which must be a file then: under a Textual app it is
@@ -83,18 +78,13 @@ def prepare(folders: list[tuple[_Folder, str]] | None) -> None:
         resource_tracker.ensure_running()
 
 
-def _workers(folders: list[tuple[_Folder, str]]) -> int:
+def _workers(folders: Folders) -> int:
     """How many worker processes to parse ``folders`` in: below 2, none (this process)."""
     workers = min(os.cpu_count() or 1, len(folders))
     return workers if workers >= 2 and _size(folders) >= POOL_FROM_BYTES else 1
 
 
-def _in_this_process(
-    job: Callable[[_Folder, str, EpisodeCache], T],
-    folders: list[tuple[_Folder, str]],
-    store: EpisodeCache,
-    stop: Callable[[], bool],
-) -> Iterator[T]:
+def _in_this_process(job: Job[T], folders: Folders, store: EpisodeCache, stop: Stop) -> Iterator[T]:
     for folder, episode_fingerprint in folders:
         if stop():
             return
@@ -102,11 +92,7 @@ def _in_this_process(
 
 
 def _in_workers(
-    job: Callable[[_Folder, str, EpisodeCache], T],
-    folders: list[tuple[_Folder, str]],
-    store: EpisodeCache,
-    stop: Callable[[], bool],
-    workers: int,
+    job: Job[T], folders: Folders, store: EpisodeCache, stop: Stop, workers: int
 ) -> Iterator[T]:
     context = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=die_with_parent)
@@ -135,7 +121,7 @@ def _read(
     return read
 
 
-def _size(folders: list[tuple[_Folder, str]]) -> int:
+def _size(folders: Folders) -> int:
     size = 0
     for folder, _ in folders:
         for path in folder.files:
